@@ -1,0 +1,15 @@
+/**
+ * Exit codes of `ssm-role-audit`, stable across releases. When several apply, the highest wins.
+ */
+export const ExitCode = {
+  /** Every assessed account is compliant. */
+  Compliant: 0,
+  /** At least one account has drift. */
+  Drift: 1,
+  /** At least one in-scope account could not be assessed. */
+  AccountErrors: 2,
+  /** Invalid usage or config, or the organization could not be enumerated. */
+  InvalidOrIncomplete: 3,
+} as const;
+
+export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];

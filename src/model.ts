@@ -1,0 +1,227 @@
+/**
+ * The data that flows between the steps of a run: discover accounts, get credentials, inspect the
+ * role, evaluate drift, report. Every step reads and returns these plain types, so each one can be
+ * tested on its own and the reports can be serialised without conversion.
+ */
+
+/** An AWS partition, read from the caller ARN that `GetCallerIdentity` returns. */
+export type Partition = 'aws' | 'aws-cn' | 'aws-us-gov' | (string & {});
+
+/** An account as AWS Organizations lists it, plus where it sits in the OU tree. */
+export interface OrgAccount {
+  id: string;
+  name: string;
+  email?: string;
+  arn?: string;
+  /** `State` when Organizations sends it, otherwise the retired `Status` field mapped onto it. */
+  state: AccountState;
+  /** The OU ids from the root down to the account's parent; empty when the tree was not walked. */
+  ouPath: OuRef[];
+  /** Account tags; undefined when no filter or override needed them and they were not read. */
+  tags?: Record<string, string>;
+}
+
+export type AccountState =
+  | 'ACTIVE'
+  | 'PENDING_ACTIVATION'
+  | 'SUSPENDED'
+  | 'PENDING_CLOSURE'
+  | 'CLOSED'
+  | (string & {});
+
+export interface OuRef {
+  id: string;
+  name: string;
+}
+
+/**
+ * The desired state of the service role in one account, after `${AccountId}`, `${Partition}` and the
+ * overrides that match the account have been applied to the config.
+ */
+export interface DesiredRole {
+  roleName: string;
+  /** IAM role path, starting and ending with `/`. */
+  path: string;
+  trustPolicy: DesiredTrustPolicy;
+  /** Managed policy rules keyed by full policy ARN, path included. */
+  managedPolicies: ManagedPolicyRule[];
+  /** Inline policy names that are allowed on the role; every other inline policy is a finding. */
+  allowedInlinePolicies: string[];
+}
+
+export interface DesiredTrustPolicy {
+  /** The service principal that may assume the role, `ssm.amazonaws.com`. */
+  servicePrincipal: string;
+  /** `sts:AssumeRole`. */
+  action: string;
+  /**
+   * The confused-deputy conditions that AWS's current guide adds:
+   * `StringEquals aws:SourceAccount` and `ArnEquals`/`ArnLike aws:SourceArn`.
+   * - `recommended`: the plain policy is compliant with a low-severity advisory;
+   * - `required`: the plain policy is drift;
+   * - `off`: the plain policy is compliant with no advisory (the hardened one still is too).
+   */
+  hardening: 'recommended' | 'required' | 'off';
+  /** The account id that `aws:SourceAccount` must name: the owning account. */
+  sourceAccount: string;
+  /**
+   * Accepted `aws:SourceArn` values, already expanded, such as
+   * `arn:aws:ssm:*:111122223333:*` or `arn:aws:ssm:eu-west-1:111122223333:*`. A value matches when it is
+   * equal to one of these, or when one of these with `*` as a wildcard matches it.
+   */
+  sourceArnPatterns: string[];
+  /** The exact document `--fix` writes when the trust policy has to be replaced. */
+  document: PolicyDocument;
+}
+
+export type ManagedPolicyRequirement = 'required' | 'allowed' | 'deprecated';
+
+export interface ManagedPolicyRule {
+  arn: string;
+  requirement: ManagedPolicyRequirement;
+  /** For deprecated policies: the ARN that replaces it, shown in the finding. */
+  replacedBy?: string;
+  /** Why the policy is there, shown in reports: "Microsoft AD join", "CloudWatch agent". */
+  description?: string;
+}
+
+/** A parsed JSON policy document; kept loose because IAM stores many shapes of the same policy. */
+export type PolicyDocument = Record<string, unknown>;
+
+/** A policy document as read from IAM: decoded once from its percent-encoding, then parsed. */
+export interface ObservedDocument {
+  /** The text after exactly one percent-decode. */
+  text: string;
+  /** The parsed document, or undefined when `text` is not a JSON object. */
+  document?: PolicyDocument;
+  /** Why parsing failed, when it did. */
+  parseError?: string;
+}
+
+/** The role as read from one account. `undefined` in place of it means GetRole returned NoSuchEntity. */
+export interface ObservedRole {
+  roleName: string;
+  roleId: string;
+  arn: string;
+  path: string;
+  createDate?: string;
+  trustPolicy: ObservedDocument;
+  attachedPolicies: AttachedPolicy[];
+  inlinePolicies: InlinePolicy[];
+}
+
+export interface AttachedPolicy {
+  policyArn: string;
+  policyName: string;
+}
+
+export interface InlinePolicy {
+  policyName: string;
+  document: ObservedDocument;
+}
+
+export type FindingCode =
+  | 'ROLE_MISSING'
+  | 'ROLE_PATH_MISMATCH'
+  | 'TRUST_PRINCIPAL_MISSING'
+  | 'TRUST_PRINCIPAL_EXTRA'
+  | 'TRUST_STATEMENT_EXTRA'
+  | 'TRUST_CONDITION_MISMATCH'
+  | 'TRUST_HARDENING_MISSING'
+  | 'TRUST_VERSION_MISSING'
+  | 'MANAGED_POLICY_MISSING'
+  | 'MANAGED_POLICY_DEPRECATED'
+  | 'MANAGED_POLICY_UNEXPECTED'
+  | 'INLINE_POLICY_PRESENT'
+  | 'POLICY_DOCUMENT_UNPARSEABLE';
+
+export type Severity = 'critical' | 'high' | 'medium' | 'low';
+
+export interface Finding {
+  code: FindingCode;
+  severity: Severity;
+  /** One sentence a compliance reviewer can read without knowing the tool. */
+  message: string;
+  /** What the finding is about: a policy ARN, an inline policy name, `trust policy`, the role ARN. */
+  subject: string;
+  expected?: unknown;
+  actual?: unknown;
+  /** Whether `--fix` can remediate it without a person (a missing customer policy cannot be attached). */
+  fixable: boolean;
+}
+
+export type AccountStatus = 'compliant' | 'noncompliant' | 'error' | 'skipped';
+
+/** Why an account could not be assessed. */
+export interface AccountError {
+  /** A stable code of this tool: ASSUME_ROLE_FAILED, ACCESS_DENIED, AWS_ERROR, ... */
+  code: string;
+  message: string;
+  /** The step that failed. */
+  stage: 'credentials' | 'inspect' | 'evaluate';
+  /** The AWS error name (`AccessDenied`, `NoSuchEntity`, ...), when AWS returned one. */
+  awsErrorCode?: string;
+  awsRequestId?: string;
+  httpStatus?: number;
+  /** The role the tool tried to assume or read. */
+  roleArn?: string;
+}
+
+export interface AccountResult {
+  accountId: string;
+  accountName: string;
+  state: AccountState;
+  ouPath: OuRef[];
+  status: AccountStatus;
+  /** ARN of the SSM service role that was inspected (or expected, when missing). */
+  roleArn?: string;
+  /** ARN of the access role assumed to read the account; absent for the management account. */
+  accessRoleArn?: string;
+  findings: Finding[];
+  error?: AccountError;
+  /** Why the account was skipped, for `skipped`. */
+  skipReason?: string;
+  durationMs: number;
+  /** AWS API calls made for this account, by `Service:Operation`. */
+  apiCalls: Record<string, number>;
+}
+
+export type RunMode = 'audit';
+
+/** The JSON report of one run. Bump `schemaVersion` on any change that is not a pure addition. */
+export interface RunReport {
+  schemaVersion: 1;
+  tool: { name: string; version: string };
+  runId: string;
+  startedAt: string;
+  finishedAt: string;
+  mode: RunMode;
+  /** False when the run stopped before every in-scope account was assessed (listing failed, interrupted). */
+  complete: boolean;
+  incompleteReason?: string;
+  exitCode: number;
+  caller: { arn: string; accountId: string; partition: Partition };
+  region: string;
+  organization: { id?: string; managementAccountId?: string };
+  config: { path: string; sha256: string };
+  /** The filters and settings that decided which accounts were in scope. */
+  scope: {
+    accounts?: string[];
+    excludeAccounts?: string[];
+    organizationalUnits?: string[];
+    accessRoleName: string;
+    roleName: string;
+    concurrency: number;
+  };
+  counts: {
+    accounts: number;
+    byStatus: Record<AccountStatus, number>;
+    byFinding: Partial<Record<FindingCode, number>>;
+  };
+  /** AWS API calls of the whole run, by `Service:Operation`, and the retries the SDK made. */
+  apiCalls: { total: number; retries: number; byOperation: Record<string, number> };
+  /** Every account in scope, sorted by account id. */
+  accounts: AccountResult[];
+  /** How to run the same scan again. */
+  reproduce: { command: string };
+}
