@@ -13,3 +13,14 @@ export const ExitCode = {
 } as const;
 
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
+
+const MEANINGS: Record<number, string> = {
+  [ExitCode.Compliant]: 'every assessed account is compliant',
+  [ExitCode.Drift]: 'drift found',
+  [ExitCode.AccountErrors]: 'at least one in-scope account could not be assessed',
+  [ExitCode.InvalidOrIncomplete]: 'invalid usage or config, or the organization could not be enumerated',
+};
+
+export function describeExitCode(code: number): string {
+  return MEANINGS[code] ?? 'unknown exit code';
+}

@@ -148,6 +148,11 @@ export interface Finding {
   actual?: unknown;
   /** Whether `--fix` can remediate it without a person (a missing customer policy cannot be attached). */
   fixable: boolean;
+  /**
+   * True for a recommendation that leaves the account compliant, such as hardening a trust policy
+   * that is otherwise exactly the documented one.
+   */
+  advisory?: boolean;
 }
 
 export type AccountStatus = 'compliant' | 'noncompliant' | 'error' | 'skipped';

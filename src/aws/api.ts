@@ -1,0 +1,105 @@
+/**
+ * Narrow views of the AWS clients: only the operations this tool calls. Every layer takes these
+ * interfaces, so a test can hand in a fake and the emulator can stand in for AWS without code changes.
+ */
+import type {
+  GetRoleCommandInput,
+  GetRoleCommandOutput,
+  GetRolePolicyCommandInput,
+  GetRolePolicyCommandOutput,
+  ListAttachedRolePoliciesCommandInput,
+  ListAttachedRolePoliciesCommandOutput,
+  ListRolePoliciesCommandInput,
+  ListRolePoliciesCommandOutput,
+} from '@aws-sdk/client-iam';
+import type {
+  DescribeOrganizationCommandOutput,
+  ListAccountsCommandInput,
+  ListAccountsCommandOutput,
+  ListAccountsForParentCommandInput,
+  ListAccountsForParentCommandOutput,
+  ListOrganizationalUnitsForParentCommandInput,
+  ListOrganizationalUnitsForParentCommandOutput,
+  ListRootsCommandInput,
+  ListRootsCommandOutput,
+  ListTagsForResourceCommandInput,
+  ListTagsForResourceCommandOutput,
+} from '@aws-sdk/client-organizations';
+import type {
+  AssumeRoleCommandInput,
+  AssumeRoleCommandOutput,
+  GetCallerIdentityCommandOutput,
+} from '@aws-sdk/client-sts';
+import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
+
+export interface StsApi {
+  getCallerIdentity(): Promise<GetCallerIdentityCommandOutput>;
+  assumeRole(input: AssumeRoleCommandInput): Promise<AssumeRoleCommandOutput>;
+}
+
+/** The IAM reads that inspecting a role needs. */
+export interface IamReadApi {
+  getRole(input: GetRoleCommandInput): Promise<GetRoleCommandOutput>;
+  listAttachedRolePolicies(
+    input: ListAttachedRolePoliciesCommandInput,
+  ): Promise<ListAttachedRolePoliciesCommandOutput>;
+  listRolePolicies(input: ListRolePoliciesCommandInput): Promise<ListRolePoliciesCommandOutput>;
+  getRolePolicy(input: GetRolePolicyCommandInput): Promise<GetRolePolicyCommandOutput>;
+}
+
+export interface OrganizationsApi {
+  describeOrganization(): Promise<DescribeOrganizationCommandOutput>;
+  listAccounts(input: ListAccountsCommandInput): Promise<ListAccountsCommandOutput>;
+  listRoots(input: ListRootsCommandInput): Promise<ListRootsCommandOutput>;
+  listOrganizationalUnitsForParent(
+    input: ListOrganizationalUnitsForParentCommandInput,
+  ): Promise<ListOrganizationalUnitsForParentCommandOutput>;
+  listAccountsForParent(
+    input: ListAccountsForParentCommandInput,
+  ): Promise<ListAccountsForParentCommandOutput>;
+  listTagsForResource(input: ListTagsForResourceCommandInput): Promise<ListTagsForResourceCommandOutput>;
+}
+
+export type Credentials = AwsCredentialIdentity | AwsCredentialIdentityProvider;
+
+/**
+ * Makes the per-service views. `credentials` selects whose identity the calls use: omitted means
+ * the base credentials of the run; an account's assumed-role credentials give a view into that account.
+ * `counter` receives one count per operation call and per retry.
+ */
+export interface AwsClientFactory {
+  /** STS with the base credentials; calls are counted on `counter`, or on the run when omitted. */
+  sts(counter?: CallCounter): StsApi;
+  organizations(): OrganizationsApi;
+  iam(credentials: Credentials | undefined, counter: CallCounter): IamReadApi;
+  /** Releases sockets; call once at the end of a run. */
+  close(): void;
+}
+
+/** Counts AWS calls by `Service:Operation` and the retries the SDK made for them. */
+export class CallCounter {
+  readonly byOperation: Record<string, number> = {};
+  retries = 0;
+
+  recordCall(operation: string): void {
+    this.byOperation[operation] = (this.byOperation[operation] ?? 0) + 1;
+  }
+
+  recordRetry(): void {
+    this.retries += 1;
+  }
+
+  get total(): number {
+    let sum = 0;
+    for (const count of Object.values(this.byOperation)) sum += count;
+    return sum;
+  }
+
+  /** Adds another counter's figures to this one. */
+  add(other: CallCounter): void {
+    for (const [operation, count] of Object.entries(other.byOperation)) {
+      this.byOperation[operation] = (this.byOperation[operation] ?? 0) + count;
+    }
+    this.retries += other.retries;
+  }
+}

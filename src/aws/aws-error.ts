@@ -1,0 +1,46 @@
+/**
+ * Reads what an AWS SDK v3 error carries (error code, HTTP status, request id) without depending on
+ * the service's exception classes, so errors from every client are classified the same way.
+ */
+
+export interface AwsErrorInfo {
+  /** The AWS error code (`AccessDenied`, `NoSuchEntity`), or the Node error code for network failures. */
+  code: string;
+  message: string;
+  httpStatus?: number;
+  requestId?: string;
+}
+
+interface SdkErrorShape {
+  name?: unknown;
+  code?: unknown;
+  message?: unknown;
+  $metadata?: { httpStatusCode?: number; requestId?: string };
+}
+
+export function describeAwsError(error: unknown): AwsErrorInfo {
+  if (typeof error !== 'object' || error === null) {
+    return { code: 'UnknownError', message: String(error) };
+  }
+  const shape = error as SdkErrorShape;
+  const nodeCode = typeof shape.code === 'string' ? shape.code : undefined;
+  const name = typeof shape.name === 'string' ? shape.name : undefined;
+  const info: AwsErrorInfo = {
+    code: nodeCode && (name === undefined || name === 'Error') ? nodeCode : (name ?? nodeCode ?? 'UnknownError'),
+    message: typeof shape.message === 'string' ? shape.message : String(error),
+  };
+  if (shape.$metadata?.httpStatusCode !== undefined) info.httpStatus = shape.$metadata.httpStatusCode;
+  if (shape.$metadata?.requestId) info.requestId = shape.$metadata.requestId;
+  return info;
+}
+
+/** IAM's `NoSuchEntity`: the role or policy does not exist. */
+export function isNoSuchEntity(error: unknown): boolean {
+  return describeAwsError(error).code === 'NoSuchEntity';
+}
+
+/** Access denied, as IAM and STS (`AccessDenied`) and Organizations (`AccessDeniedException`) name it. */
+export function isAccessDenied(error: unknown): boolean {
+  const { code } = describeAwsError(error);
+  return code === 'AccessDenied' || code === 'AccessDeniedException';
+}

@@ -1,0 +1,174 @@
+/**
+ * The command line: option definitions, and the single place where errors become exit codes.
+ * Command modules are imported only when their command runs, which keeps start-up fast.
+ */
+import { Command, CommanderError, Option } from 'commander';
+import { AuditError, formatProblem, UsageError } from '../errors.js';
+import { ExitCode } from '../exit-codes.js';
+import { toolVersion } from '../package-info.js';
+import {
+  integerParser,
+  parseAccountIds,
+  parseEndpointUrl,
+  parseExternalId,
+  parseLogLevel,
+  parseOuId,
+  parseRoleName,
+} from './parse-values.js';
+
+/** Where a command writes: stdout for results, stderr for logs and errors. */
+export interface CliIo {
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WritableStream;
+  /** Whether stderr is a terminal: readable logs and progress instead of JSON lines. */
+  stderrIsTTY: boolean;
+  env: NodeJS.ProcessEnv;
+}
+
+export const DEFAULT_CONCURRENCY = 16;
+export const DEFAULT_MAX_ATTEMPTS = 5;
+export const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
+
+/** Runs the CLI with `argv` (without the node and script entries) and returns the exit code. */
+export async function main(argv: string[], io: CliIo): Promise<number> {
+  let exitCode: number = ExitCode.Compliant;
+  const program = buildProgram(io, argv, (code) => {
+    exitCode = code;
+  });
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return exitCode;
+  } catch (error) {
+    return reportError(error, io);
+  }
+}
+
+function buildProgram(io: CliIo, argv: string[], setExitCode: (code: number) => void): Command {
+  const program = new Command('ssm-role-audit')
+    .description(
+      'Audit the AWS Systems Manager service role for hybrid nodes (SSMServiceRole) in every account of an AWS organization.',
+    )
+    .version(toolVersion)
+    .exitOverride()
+    .configureOutput({
+      writeOut: (text) => io.stdout.write(text),
+      writeErr: (text) => io.stderr.write(text),
+    })
+    .showHelpAfterError('(run with --help for the options)');
+
+  program
+    .command('scan', { isDefault: true })
+    .description('Read the role in every in-scope account, compare it with the desired state and write reports.')
+    .option('--config <file>', 'desired-state file (YAML or JSON)', 'config/desired-state.yaml')
+    .option('--accounts <ids>', 'only these account ids, comma-separated; repeatable', parseAccountIds)
+    .option('--exclude-accounts <ids>', 'skip these account ids, comma-separated; repeatable', parseAccountIds)
+    .option('--ou <ou-id>', 'only accounts under this organizational unit and its child OUs; repeatable', parseOuId)
+    .option(
+      '--concurrency <n>',
+      'accounts assessed at the same time (1-512)',
+      integerParser('--concurrency', 1, 512),
+      DEFAULT_CONCURRENCY,
+    )
+    .option('--report-dir <dir>', 'folder for the JSON and Markdown reports', 'reports')
+    .option('--profile <name>', 'AWS shared-config profile for the base credentials (default: the SDK credential chain)')
+    .option('--region <region>', 'AWS Region for STS, IAM and Organizations calls (default: AWS_REGION or the profile)')
+    .option(
+      '--endpoint-url <url>',
+      'one endpoint for STS, IAM and Organizations, such as the local emulator (default: AWS_ENDPOINT_URL, else AWS)',
+      parseEndpointUrl,
+    )
+    .option(
+      '--access-role-name <name>',
+      'role assumed in each member account',
+      parseRoleName,
+      'OrganizationAccountAccessRole',
+    )
+    .option('--external-id <id>', 'external id passed to sts:AssumeRole', parseExternalId)
+    .option(
+      '--max-attempts <n>',
+      'attempts per AWS call, first one included; throttling and server errors are retried with backoff (1-20)',
+      integerParser('--max-attempts', 1, 20),
+      DEFAULT_MAX_ATTEMPTS,
+    )
+    .option(
+      '--request-timeout <ms>',
+      'milliseconds without a response before an AWS request is abandoned and retried (100-600000)',
+      integerParser('--request-timeout', 100, 600_000),
+      DEFAULT_REQUEST_TIMEOUT_MS,
+    )
+    .addOption(
+      new Option('--log-level <level>', 'log level on stderr').default('info').argParser(parseLogLevel),
+    )
+    .action(async (options) => {
+      const { scanCommand } = await import('../commands/scan.js');
+      setExitCode(await scanCommand(options, io, reproduceCommand(argv)));
+    });
+
+  program
+    .command('demo')
+    .description('Start the local AWS emulator with the demo organization in this process and scan it.')
+    .option('--org <file>', 'organization file served by the emulator (default: config/demo-org.yaml of the package)')
+    .option('--config <file>', 'desired-state file (default: config/desired-state.yaml of the package)')
+    .option('--report-dir <dir>', 'folder for the JSON and Markdown reports', 'reports')
+    .addOption(new Option('--log-level <level>', 'log level on stderr').default('warn').argParser(parseLogLevel))
+    .action(async (options) => {
+      const { demoCommand } = await import('../commands/demo.js');
+      setExitCode(await demoCommand(options, io));
+    });
+
+  program
+    .command('emulator')
+    .description('Serve the local AWS emulator (IAM, STS, Organizations) on 127.0.0.1 until interrupted.')
+    .requiredOption('--org <file>', 'organization file to serve (YAML or JSON)')
+    .option('--port <n>', 'TCP port on 127.0.0.1; 0 picks a free one', integerParser('--port', 0, 65535), 0)
+    .option(
+      '--latency-ms <ms>',
+      'delay added to every response, in milliseconds',
+      integerParser('--latency-ms', 0, 60_000),
+      0,
+    )
+    .action(async (options) => {
+      const { emulatorCommand } = await import('../commands/emulator.js');
+      setExitCode(await emulatorCommand(options, io));
+    });
+
+  return program;
+}
+
+/** The command line as typed, for the report's "how to reproduce"; the external id is masked. */
+function reproduceCommand(argv: string[]): string {
+  const masked = argv.map((arg, index) => {
+    if (argv[index - 1] === '--external-id') return '<external-id>';
+    return arg.replace(/^(--external-id=).*/, '$1<external-id>');
+  });
+  return ['ssm-role-audit', ...masked].map(shellQuote).join(' ');
+}
+
+function shellQuote(arg: string): string {
+  return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
+}
+
+function reportError(error: unknown, io: CliIo): number {
+  if (error instanceof CommanderError) {
+    if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.exitCode === 0) {
+      return ExitCode.Compliant;
+    }
+    return ExitCode.InvalidOrIncomplete;
+  }
+  if (error instanceof UsageError) {
+    io.stderr.write(`error: ${error.message}\n`);
+    if (error.problems.length > 1) {
+      for (const problem of error.problems) io.stderr.write(`  - ${formatProblem(problem)}\n`);
+    }
+    if (error.remedy) io.stderr.write(`${error.remedy}\n`);
+    return ExitCode.InvalidOrIncomplete;
+  }
+  if (error instanceof AuditError) {
+    io.stderr.write(`error [${error.code}]: ${error.message}\n`);
+    if (error.remedy) io.stderr.write(`${error.remedy}\n`);
+    return ExitCode.InvalidOrIncomplete;
+  }
+  const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
+  io.stderr.write(`error: the run failed before all accounts were assessed: ${detail}\n`);
+  return ExitCode.InvalidOrIncomplete;
+}

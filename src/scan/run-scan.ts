@@ -1,0 +1,258 @@
+/**
+ * One audit run: load the config, identify the caller, stream the organization's accounts into a
+ * bounded pool of assessments, and build the report. The AWS clients come in through
+ * {@link ScanDependencies}, so the same code runs against AWS and against the local emulator.
+ */
+import { randomBytes } from 'node:crypto';
+import pLimit from 'p-limit';
+import { CallCounter, type AwsClientFactory } from '../aws/api.js';
+import { describeAwsError } from '../aws/aws-error.js';
+import { configNeedsOrganizationalUnits, configNeedsTags, loadConfig } from '../config/index.js';
+import { identifyCaller, type CallerIdentity } from '../credentials/caller.js';
+import { discoverAccounts } from '../discover/accounts.js';
+import { EnumerationError } from '../errors.js';
+import type { Logger } from '../log/logger.js';
+import type { AccountResult, OrgAccount, RunReport } from '../model.js';
+import { checkReportDirWritable, writeReports, type ReportPaths } from '../report/index.js';
+import { assessAccount, type AssessmentContext } from './assess-account.js';
+import { buildReport } from './build-report.js';
+
+export interface ScanOptions {
+  configPath: string;
+  /** Only these account ids. */
+  accounts?: string[];
+  excludeAccounts?: string[];
+  /** Only accounts under these OUs, child OUs included. */
+  organizationalUnits?: string[];
+  concurrency: number;
+  reportDir: string;
+  region: string;
+  accessRoleName: string;
+  externalId?: string;
+  /** The command line that reproduces this run, for the report; must hold no secret. */
+  reproduceCommand: string;
+}
+
+export interface ScanDependencies {
+  clients: AwsClientFactory;
+  /** Counts the calls made with the base credentials (discovery, identity). */
+  runCounter: CallCounter;
+  logger: Logger;
+  now?: () => number;
+  runId?: string;
+  toolVersion: string;
+}
+
+export interface ScanOutcome {
+  report: RunReport;
+  paths: ReportPaths;
+}
+
+export function newRunId(now: Date): string {
+  const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}Z$/, 'Z');
+  return `${stamp}-${randomBytes(3).toString('hex')}`;
+}
+
+export async function runScan(options: ScanOptions, deps: ScanDependencies): Promise<ScanOutcome> {
+  const now = deps.now ?? Date.now;
+  const startedAt = now();
+  const runId = deps.runId ?? newRunId(new Date(startedAt));
+  const logger = deps.logger.child({ runId });
+
+  // Everything that can be checked before the first AWS call.
+  const loaded = await loadConfig(options.configPath);
+  await checkReportDirWritable(options.reportDir);
+
+  const caller = await identifyBaseCredentials(deps);
+  const organizations = deps.clients.organizations();
+  const organization = await describeOrganization(deps);
+  logger.info(
+    { callerArn: caller.arn, organizationId: organization.id, managementAccountId: organization.managementAccountId },
+    'scan started',
+  );
+
+  const context: AssessmentContext = {
+    clients: deps.clients,
+    organizations,
+    config: loaded.config,
+    caller,
+    region: options.region,
+    accessRoleName: options.accessRoleName,
+    externalId: options.externalId,
+    roleSessionName: `ssm-role-audit-${runId}`.slice(0, 64),
+    needsTags: configNeedsTags(loaded.config),
+    now,
+  };
+
+  const results = new Map<string, AccountResult>();
+  const include = options.accounts ? new Set(options.accounts) : undefined;
+  const exclude = new Set(options.excludeAccounts ?? []);
+  const limit = pLimit(options.concurrency);
+  const assessments: Promise<void>[] = [];
+  let discovered = 0;
+  let listingError: unknown;
+
+  const record = (result: AccountResult): void => {
+    results.set(result.accountId, result);
+    logAccountResult(logger, result, results.size, discovered);
+  };
+
+  try {
+    const accounts = discoverAccounts(organizations, {
+      organizationalUnits: options.organizationalUnits,
+      withOuPaths: configNeedsOrganizationalUnits(loaded.config),
+    });
+    const seen = new Set<string>();
+    for await (const account of accounts) {
+      if (seen.has(account.id)) {
+        logger.warn({ accountId: account.id }, 'account listed twice by Organizations; assessed once');
+        continue;
+      }
+      seen.add(account.id);
+      if ((include && !include.has(account.id)) || exclude.has(account.id)) continue;
+
+      discovered += 1;
+      if (account.state !== 'ACTIVE') {
+        record(skippedResult(account));
+        continue;
+      }
+      assessments.push(limit(async () => record(await assessAccount(context, account))));
+    }
+    for (const id of include ?? []) {
+      if (!seen.has(id) && !exclude.has(id)) {
+        discovered += 1;
+        record(notInOrganizationResult(id));
+      }
+    }
+  } catch (error) {
+    listingError = error;
+    const aws = describeAwsError(error);
+    logger.error(
+      { err: error, awsErrorCode: aws.code, awsRequestId: aws.requestId },
+      'listing the organization failed; the report will be marked incomplete',
+    );
+  }
+  await Promise.all(assessments);
+
+  const report = buildReport({
+    runId,
+    toolVersion: deps.toolVersion,
+    startedAt,
+    finishedAt: now(),
+    caller,
+    region: options.region,
+    organization,
+    config: { path: loaded.path, sha256: loaded.sha256 },
+    options,
+    roleName: loaded.config.role.name,
+    results: [...results.values()],
+    runCounter: deps.runCounter,
+    listingError,
+  });
+  const paths = await writeReports(report, { reportDir: options.reportDir });
+  logger.info(
+    { exitCode: report.exitCode, counts: report.counts.byStatus, jsonReport: paths.jsonPath },
+    'scan finished',
+  );
+  return { report, paths };
+}
+
+async function identifyBaseCredentials(deps: ScanDependencies): Promise<CallerIdentity> {
+  let caller: CallerIdentity;
+  try {
+    caller = await identifyCaller(deps.clients.sts());
+  } catch (error) {
+    if (error instanceof EnumerationError) throw error;
+    const aws = describeAwsError(error);
+    throw new EnumerationError('BASE_CREDENTIALS_FAILED', `GetCallerIdentity failed: ${aws.code}: ${aws.message}`, {
+      cause: error,
+      remedy: 'Check the base credentials (--profile, AWS_PROFILE or the AWS_* variables) and --region.',
+    });
+  }
+  if (caller.isRootUser) {
+    throw new EnumerationError(
+      'ROOT_CREDENTIALS',
+      `The base credentials belong to the root user of account ${caller.accountId}, and AWS does not let the root user call sts:AssumeRole.`,
+      { remedy: 'Run the scan as an IAM role or user in the management account (or a delegated administrator account).' },
+    );
+  }
+  return caller;
+}
+
+async function describeOrganization(
+  deps: ScanDependencies,
+): Promise<{ id?: string; managementAccountId?: string }> {
+  try {
+    const output = await deps.clients.organizations().describeOrganization();
+    return { id: output.Organization?.Id, managementAccountId: output.Organization?.MasterAccountId };
+  } catch (error) {
+    const aws = describeAwsError(error);
+    throw new EnumerationError(
+      'ORGANIZATION_UNAVAILABLE',
+      `DescribeOrganization failed: ${aws.code}: ${aws.message}${aws.requestId ? ` (request id ${aws.requestId})` : ''}`,
+      {
+        cause: error,
+        remedy:
+          'Run the scan with credentials of the management account or a delegated administrator for AWS Organizations.',
+      },
+    );
+  }
+}
+
+function skippedResult(account: OrgAccount): AccountResult {
+  return {
+    accountId: account.id,
+    accountName: account.name,
+    state: account.state,
+    ouPath: account.ouPath,
+    status: 'skipped',
+    findings: [],
+    skipReason: `Account state is ${account.state}; only ACTIVE accounts can be assessed.`,
+    durationMs: 0,
+    apiCalls: {},
+  };
+}
+
+function notInOrganizationResult(accountId: string): AccountResult {
+  return {
+    accountId,
+    accountName: '',
+    state: 'UNKNOWN',
+    ouPath: [],
+    status: 'error',
+    findings: [],
+    error: {
+      code: 'ACCOUNT_NOT_IN_ORGANIZATION',
+      message: `Account ${accountId} was requested with --accounts but is not in the organization (or not under the --ou filter).`,
+      stage: 'credentials',
+    },
+    durationMs: 0,
+    apiCalls: {},
+  };
+}
+
+function logAccountResult(logger: Logger, result: AccountResult, done: number, discovered: number): void {
+  const fields = {
+    accountId: result.accountId,
+    accountName: result.accountName,
+    status: result.status,
+    findings: result.findings.map((finding) => finding.code),
+    progress: `${done}/${discovered}`,
+    durationMs: result.durationMs,
+  };
+  if (result.error) {
+    logger.error(
+      {
+        ...fields,
+        roleArn: result.error.roleArn,
+        errorCode: result.error.code,
+        awsErrorCode: result.error.awsErrorCode,
+        awsRequestId: result.error.awsRequestId,
+        error: result.error.message,
+      },
+      `account ${result.accountId} could not be assessed`,
+    );
+    return;
+  }
+  logger.info(fields, `account ${result.accountId} ${result.status}`);
+}
