@@ -3,6 +3,24 @@
  * interfaces, so a test can hand in a fake and the emulator can stand in for AWS without code changes.
  */
 import type {
+  AttachRolePolicyCommandInput,
+  AttachRolePolicyCommandOutput,
+  CreateRoleCommandInput,
+  CreateRoleCommandOutput,
+  DeleteRoleCommandInput,
+  DeleteRoleCommandOutput,
+  DeleteRolePolicyCommandInput,
+  DeleteRolePolicyCommandOutput,
+  DetachRolePolicyCommandInput,
+  DetachRolePolicyCommandOutput,
+  GetPolicyCommandInput,
+  GetPolicyCommandOutput,
+  PutRolePolicyCommandInput,
+  PutRolePolicyCommandOutput,
+  TagRoleCommandInput,
+  TagRoleCommandOutput,
+  UpdateAssumeRolePolicyCommandInput,
+  UpdateAssumeRolePolicyCommandOutput,
   GetRoleCommandInput,
   GetRoleCommandOutput,
   GetRolePolicyCommandInput,
@@ -47,6 +65,23 @@ export interface IamReadApi {
   getRolePolicy(input: GetRolePolicyCommandInput): Promise<GetRolePolicyCommandOutput>;
 }
 
+/** The IAM writes that remediation and rollback make, all scoped to the configured role. */
+export interface IamWriteApi {
+  createRole(input: CreateRoleCommandInput): Promise<CreateRoleCommandOutput>;
+  updateAssumeRolePolicy(input: UpdateAssumeRolePolicyCommandInput): Promise<UpdateAssumeRolePolicyCommandOutput>;
+  attachRolePolicy(input: AttachRolePolicyCommandInput): Promise<AttachRolePolicyCommandOutput>;
+  detachRolePolicy(input: DetachRolePolicyCommandInput): Promise<DetachRolePolicyCommandOutput>;
+  putRolePolicy(input: PutRolePolicyCommandInput): Promise<PutRolePolicyCommandOutput>;
+  deleteRolePolicy(input: DeleteRolePolicyCommandInput): Promise<DeleteRolePolicyCommandOutput>;
+  /** Used only by rollback, for a role that `--fix` created and nobody changed since. */
+  deleteRole(input: DeleteRoleCommandInput): Promise<DeleteRoleCommandOutput>;
+  tagRole(input: TagRoleCommandInput): Promise<TagRoleCommandOutput>;
+  /** Tells whether a managed policy exists before attaching it. */
+  getPolicy(input: GetPolicyCommandInput): Promise<GetPolicyCommandOutput>;
+}
+
+export type IamApi = IamReadApi & IamWriteApi;
+
 export interface OrganizationsApi {
   describeOrganization(): Promise<DescribeOrganizationCommandOutput>;
   listAccounts(input: ListAccountsCommandInput): Promise<ListAccountsCommandOutput>;
@@ -71,7 +106,7 @@ export interface AwsClientFactory {
   /** STS with the base credentials; calls are counted on `counter`, or on the run when omitted. */
   sts(counter?: CallCounter): StsApi;
   organizations(): OrganizationsApi;
-  iam(credentials: Credentials | undefined, counter: CallCounter): IamReadApi;
+  iam(credentials: Credentials | undefined, counter: CallCounter): IamApi;
   /** Releases sockets; call once at the end of a run. */
   close(): void;
 }

@@ -12,6 +12,8 @@ export interface AwsErrorInfo {
 }
 
 interface SdkErrorShape {
+  /** The wire error code, which the SDK keeps on query-protocol (IAM, STS) errors. */
+  Code?: unknown;
   name?: unknown;
   code?: unknown;
   message?: unknown;
@@ -25,8 +27,11 @@ export function describeAwsError(error: unknown): AwsErrorInfo {
   const shape = error as SdkErrorShape;
   const nodeCode = typeof shape.code === 'string' ? shape.code : undefined;
   const name = typeof shape.name === 'string' ? shape.name : undefined;
+  const wireCode = typeof shape.Code === 'string' ? shape.Code : undefined;
   const info: AwsErrorInfo = {
-    code: nodeCode && (name === undefined || name === 'Error') ? nodeCode : (name ?? nodeCode ?? 'UnknownError'),
+    code:
+      wireCode ??
+      (nodeCode && (name === undefined || name === 'Error') ? nodeCode : (name ?? nodeCode ?? 'UnknownError')),
     message: typeof shape.message === 'string' ? shape.message : String(error),
   };
   if (shape.$metadata?.httpStatusCode !== undefined) info.httpStatus = shape.$metadata.httpStatusCode;
@@ -34,9 +39,13 @@ export function describeAwsError(error: unknown): AwsErrorInfo {
   return info;
 }
 
-/** IAM's `NoSuchEntity`: the role or policy does not exist. */
+/**
+ * IAM's `NoSuchEntity`: the role or policy does not exist. The SDK v3 IAM client names the error
+ * after its exception class, `NoSuchEntityException`, while the wire code is `NoSuchEntity`.
+ */
 export function isNoSuchEntity(error: unknown): boolean {
-  return describeAwsError(error).code === 'NoSuchEntity';
+  const { code } = describeAwsError(error);
+  return code === 'NoSuchEntity' || code === 'NoSuchEntityException';
 }
 
 /** Access denied, as IAM and STS (`AccessDenied`) and Organizations (`AccessDeniedException`) name it. */

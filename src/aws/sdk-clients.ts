@@ -5,11 +5,20 @@
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import {
+  AttachRolePolicyCommand,
+  CreateRoleCommand,
+  DeleteRoleCommand,
+  DeleteRolePolicyCommand,
+  DetachRolePolicyCommand,
+  GetPolicyCommand,
   GetRoleCommand,
   GetRolePolicyCommand,
   IAMClient,
   ListAttachedRolePoliciesCommand,
   ListRolePoliciesCommand,
+  PutRolePolicyCommand,
+  TagRoleCommand,
+  UpdateAssumeRolePolicyCommand,
 } from '@aws-sdk/client-iam';
 import {
   DescribeOrganizationCommand,
@@ -23,7 +32,7 @@ import {
 import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { AwsCredentialIdentityProvider } from '@smithy/types';
-import type { AwsClientFactory, CallCounter, Credentials, IamReadApi, OrganizationsApi, StsApi } from './api.js';
+import type { AwsClientFactory, CallCounter, Credentials, IamApi, OrganizationsApi, StsApi } from './api.js';
 
 export interface AwsSettings {
   /** AWS Region for STS, IAM and Organizations calls; STS is called at this Region's endpoint. */
@@ -117,7 +126,7 @@ export function createSdkClientFactory(settings: AwsSettings, runCounter: CallCo
   return {
     sts: (counter) => stsView(counter ?? runCounter),
     organizations: () => organizations,
-    iam(credentials, counter): IamReadApi {
+    iam(credentials, counter): IamApi {
       const client = new IAMClient({
         ...common,
         credentials: (credentials ?? baseCredentials) as AwsCredentialIdentityProvider | undefined,
@@ -132,6 +141,20 @@ export function createSdkClientFactory(settings: AwsSettings, runCounter: CallCo
           counted(counter, 'IAM:ListRolePolicies', () => client.send(new ListRolePoliciesCommand(input))),
         getRolePolicy: (input) =>
           counted(counter, 'IAM:GetRolePolicy', () => client.send(new GetRolePolicyCommand(input))),
+        createRole: (input) => counted(counter, 'IAM:CreateRole', () => client.send(new CreateRoleCommand(input))),
+        updateAssumeRolePolicy: (input) =>
+          counted(counter, 'IAM:UpdateAssumeRolePolicy', () => client.send(new UpdateAssumeRolePolicyCommand(input))),
+        attachRolePolicy: (input) =>
+          counted(counter, 'IAM:AttachRolePolicy', () => client.send(new AttachRolePolicyCommand(input))),
+        detachRolePolicy: (input) =>
+          counted(counter, 'IAM:DetachRolePolicy', () => client.send(new DetachRolePolicyCommand(input))),
+        putRolePolicy: (input) =>
+          counted(counter, 'IAM:PutRolePolicy', () => client.send(new PutRolePolicyCommand(input))),
+        deleteRolePolicy: (input) =>
+          counted(counter, 'IAM:DeleteRolePolicy', () => client.send(new DeleteRolePolicyCommand(input))),
+        deleteRole: (input) => counted(counter, 'IAM:DeleteRole', () => client.send(new DeleteRoleCommand(input))),
+        tagRole: (input) => counted(counter, 'IAM:TagRole', () => client.send(new TagRoleCommand(input))),
+        getPolicy: (input) => counted(counter, 'IAM:GetPolicy', () => client.send(new GetPolicyCommand(input))),
       };
     },
     close() {
