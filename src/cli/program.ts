@@ -64,6 +64,10 @@ function buildProgram(io: CliIo, argv: string[], setExitCode: (code: number) => 
     .option('--exclude-accounts <ids>', 'skip these account ids, comma-separated; repeatable', parseAccountIds)
     .option('--ou <ou-id>', 'only accounts under this organizational unit and its child OUs; repeatable', parseOuId)
     .option(
+      '--ou-paths',
+      'walk the OU tree so every account in the report shows its OU path (implied by --ou and OU overrides)',
+    )
+    .option(
       '--concurrency <n>',
       'accounts assessed at the same time (1-512)',
       integerParser('--concurrency', 1, 512),

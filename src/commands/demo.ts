@@ -49,6 +49,7 @@ export async function demoCommand(options: DemoCommandOptions, io: CliIo): Promi
       {
         configPath,
         concurrency: 8,
+        withOuPaths: true,
         reportDir: options.reportDir,
         region: emulator.region,
         accessRoleName: 'OrganizationAccountAccessRole',

@@ -16,6 +16,7 @@ export interface ScanCommandOptions {
   accounts?: string[];
   excludeAccounts?: string[];
   ou?: string[];
+  ouPaths?: boolean;
   concurrency: number;
   reportDir: string;
   profile?: string;
@@ -64,6 +65,7 @@ export async function scanCommand(options: ScanCommandOptions, io: CliIo, reprod
         accounts: options.accounts,
         excludeAccounts: options.excludeAccounts,
         organizationalUnits: options.ou,
+        withOuPaths: options.ouPaths === true,
         concurrency: options.concurrency,
         reportDir: options.reportDir,
         region,

@@ -24,6 +24,8 @@ export interface ScanOptions {
   excludeAccounts?: string[];
   /** Only accounts under these OUs, child OUs included. */
   organizationalUnits?: string[];
+  /** Walk the OU tree even without an OU filter, so the report shows every account's OU path. */
+  withOuPaths?: boolean;
   concurrency: number;
   reportDir: string;
   region: string;
@@ -100,7 +102,7 @@ export async function runScan(options: ScanOptions, deps: ScanDependencies): Pro
   try {
     const accounts = discoverAccounts(organizations, {
       organizationalUnits: options.organizationalUnits,
-      withOuPaths: configNeedsOrganizationalUnits(loaded.config),
+      withOuPaths: options.withOuPaths === true || configNeedsOrganizationalUnits(loaded.config),
     });
     const seen = new Set<string>();
     for await (const account of accounts) {
