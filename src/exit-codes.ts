@@ -10,6 +10,12 @@ export const ExitCode = {
   AccountErrors: 2,
   /** Invalid usage or config, or the organization could not be enumerated. */
   InvalidOrIncomplete: 3,
+  /** `--fix` stopped before any write: the plan would change more accounts than `--max-accounts-changed`. */
+  FixAborted: 4,
+  /** Stopped by SIGINT (128 + 2): accounts in progress finished, the rest were not started. */
+  InterruptedBySigint: 130,
+  /** Stopped by SIGTERM (128 + 15): accounts in progress finished, the rest were not started. */
+  InterruptedBySigterm: 143,
 } as const;
 
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
@@ -19,6 +25,9 @@ const MEANINGS: Record<number, string> = {
   [ExitCode.Drift]: 'drift found',
   [ExitCode.AccountErrors]: 'at least one in-scope account could not be assessed',
   [ExitCode.InvalidOrIncomplete]: 'invalid usage or config, or the organization could not be enumerated',
+  [ExitCode.FixAborted]: '--fix stopped before any write: the plan would change more accounts than --max-accounts-changed',
+  [ExitCode.InterruptedBySigint]: 'interrupted by SIGINT; the report is incomplete',
+  [ExitCode.InterruptedBySigterm]: 'interrupted by SIGTERM; the report is incomplete',
 };
 
 export function describeExitCode(code: number): string {

@@ -155,7 +155,21 @@ export interface Finding {
   advisory?: boolean;
 }
 
-export type AccountStatus = 'compliant' | 'noncompliant' | 'error' | 'skipped';
+/**
+ * - `compliant`, `noncompliant`: as assessed (in a `--fix` run, for accounts the fix left unchanged);
+ * - `error`: could not be assessed; `skipped`: not an active account;
+ * - `planned`: `--fix --dry-run` planned changes for it;
+ * - `remediated`: `--fix` changed it and a read-back shows no drift left;
+ * - `remediation_failed`: an action failed, or drift remains after the fix.
+ */
+export type AccountStatus =
+  | 'compliant'
+  | 'noncompliant'
+  | 'error'
+  | 'skipped'
+  | 'planned'
+  | 'remediated'
+  | 'remediation_failed';
 
 /** Why an account could not be assessed. */
 export interface AccountError {
@@ -189,13 +203,63 @@ export interface AccountResult {
   durationMs: number;
   /** AWS API calls made for this account, by `Service:Operation`. */
   apiCalls: Record<string, number>;
+  /** Retries of this account's calls (throttling, timeouts, server errors, renewed credentials). */
+  apiRetries?: number;
+  /** What `--fix` planned and did in this account; absent in an audit and for accounts without a plan. */
+  remediation?: AccountRemediation;
 }
 
-export type RunMode = 'audit';
+/** One planned IAM write on the service role, as the reports show it. */
+export interface PlannedAction {
+  kind: string;
+  /** The role ARN, policy ARN or inline policy name the write changes. */
+  target: string;
+  /** The findings it fixes, as `CODE subject`. */
+  fixes: string[];
+  /** The value at `target` before and after: a document text, a policy ARN, or null where none exists. */
+  before: string | null;
+  after: string | null;
+  reason: string;
+  /** Set once the action ran. */
+  outcome?: 'applied' | 'failed' | 'skipped';
+  /** Why it failed or was skipped, with the AWS error code and request id of a failure. */
+  outcomeReason?: string;
+  awsErrorCode?: string;
+  awsRequestId?: string;
+}
+
+export interface AccountRemediation {
+  actions: PlannedAction[];
+  /** Findings no action fixes, which need a person (as `CODE subject`). */
+  needsPerson: string[];
+  /** Whether the read-back after the fix found no fixable drift left; absent in a dry run. */
+  verified?: boolean;
+  /** Findings of the read-back after the fix, advisories included; absent in a dry run. */
+  findingsAfter?: Finding[];
+}
+
+/** What a `--fix` run did as a whole. */
+export interface RunRemediation {
+  dryRun: boolean;
+  /** The blast-radius limit: the most accounts one run may change. */
+  maxAccountsChanged: number;
+  /** Accounts whose plan has at least one action. */
+  accountsToChange: number;
+  actionsPlanned: number;
+  /** Set when the run stopped before any write; says why (guard, declined confirmation). */
+  aborted?: string;
+  /** What stopped the run before any write: the blast-radius guard or a declined confirmation. */
+  abortedBy?: 'max-accounts-changed' | 'not-confirmed' | 'incomplete-listing';
+  /** The journal of the writes, from which `rollback` restores the before-state. */
+  journalPath?: string;
+  rollbackCommand?: string;
+}
+
+export type RunMode = 'audit' | 'fix' | 'fix-dry-run';
 
 /** The JSON report of one run. Bump `schemaVersion` on any change that is not a pure addition. */
 export interface RunReport {
-  schemaVersion: 1;
+  schemaVersion: 2;
   tool: { name: string; version: string };
   runId: string;
   startedAt: string;
@@ -227,6 +291,8 @@ export interface RunReport {
   apiCalls: { total: number; retries: number; byOperation: Record<string, number> };
   /** Every account in scope, sorted by account id. */
   accounts: AccountResult[];
+  /** Present in `--fix` runs. */
+  remediation?: RunRemediation;
   /** How to run the same scan again. */
   reproduce: { command: string };
 }

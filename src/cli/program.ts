@@ -22,12 +22,17 @@ export interface CliIo {
   stderr: NodeJS.WritableStream;
   /** Whether stderr is a terminal: readable logs and progress instead of JSON lines. */
   stderrIsTTY: boolean;
+  /** Where a confirmation is read from, and whether a person is there to answer. */
+  stdin: NodeJS.ReadableStream;
+  stdinIsTTY: boolean;
   env: NodeJS.ProcessEnv;
 }
 
 export const DEFAULT_CONCURRENCY = 16;
 export const DEFAULT_MAX_ATTEMPTS = 5;
 export const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
+/** Kept equal to DEFAULT_MAX_ACCOUNTS_CHANGED in src/scan/fix-phase.ts, which the CLI must not import at start-up. */
+export const DEFAULT_MAX_ACCOUNTS_CHANGED = 25;
 
 /** Runs the CLI with `argv` (without the node and script entries) and returns the exit code. */
 export async function main(argv: string[], io: CliIo): Promise<number> {
@@ -100,6 +105,15 @@ function buildProgram(io: CliIo, argv: string[], setExitCode: (code: number) => 
       integerParser('--request-timeout', 100, 600_000),
       DEFAULT_REQUEST_TIMEOUT_MS,
     )
+    .option('--fix', 'remediate the drift found: plan, confirm, journal, apply and verify each account')
+    .option('--dry-run', 'with --fix: compute and report the plan, write nothing')
+    .option('--yes', 'with --fix: apply without asking; required when stdin is not a terminal')
+    .option(
+      '--max-accounts-changed <n>',
+      `with --fix: stop before any write (exit code 4) when the plan changes more accounts than this (1-100000)`,
+      integerParser('--max-accounts-changed', 1, 100_000),
+      DEFAULT_MAX_ACCOUNTS_CHANGED,
+    )
     .addOption(
       new Option('--log-level <level>', 'log level on stderr').default('info').argParser(parseLogLevel),
     )
@@ -109,11 +123,48 @@ function buildProgram(io: CliIo, argv: string[], setExitCode: (code: number) => 
     });
 
   program
+    .command('rollback')
+    .description('Restore every account a --fix run changed to its recorded before-state, from the run\'s journal.')
+    .argument('<journal-or-report>', 'the .journal.jsonl of a --fix run, or its JSON report')
+    .option('--accounts <ids>', 'only these account ids, comma-separated; repeatable', parseAccountIds)
+    .option('--dry-run', 'read each account and show the undo actions; write nothing')
+    .option('--yes', 'restore without asking; required when stdin is not a terminal')
+    .option('--report-dir <dir>', 'folder for the rollback journal (default: the folder of the journal)')
+    .option('--profile <name>', 'AWS shared-config profile for the base credentials (default: the SDK credential chain)')
+    .option('--region <region>', 'AWS Region for STS and IAM calls (default: AWS_REGION or the profile)')
+    .option('--endpoint-url <url>', 'one endpoint for STS and IAM (default: AWS_ENDPOINT_URL, else AWS)', parseEndpointUrl)
+    .option(
+      '--access-role-name <name>',
+      'role assumed in each member account; use the remediation role',
+      parseRoleName,
+      'OrganizationAccountAccessRole',
+    )
+    .option('--external-id <id>', 'external id passed to sts:AssumeRole', parseExternalId)
+    .option(
+      '--concurrency <n>',
+      'accounts restored at the same time (1-512)',
+      integerParser('--concurrency', 1, 512),
+      DEFAULT_CONCURRENCY,
+    )
+    .option(
+      '--max-attempts <n>',
+      'attempts per AWS call, first one included (1-20)',
+      integerParser('--max-attempts', 1, 20),
+      DEFAULT_MAX_ATTEMPTS,
+    )
+    .addOption(new Option('--log-level <level>', 'log level on stderr').default('info').argParser(parseLogLevel))
+    .action(async (source, options) => {
+      const { rollbackCommand } = await import('../commands/rollback.js');
+      setExitCode(await rollbackCommand(source, options, io));
+    });
+
+  program
     .command('demo')
     .description('Start the local AWS emulator with the demo organization in this process and scan it.')
     .option('--org <file>', 'organization file served by the emulator (default: config/demo-org.yaml of the package)')
     .option('--config <file>', 'desired-state file (default: config/desired-state.yaml of the package)')
     .option('--report-dir <dir>', 'folder for the JSON and Markdown reports', 'reports')
+    .option('--fix', 'after the audit, remediate the demo organization (applied without asking) and audit it again')
     .addOption(new Option('--log-level <level>', 'log level on stderr').default('warn').argParser(parseLogLevel))
     .action(async (options) => {
       const { demoCommand } = await import('../commands/demo.js');

@@ -17,6 +17,7 @@ export interface DemoCommandOptions {
   org?: string;
   config?: string;
   reportDir: string;
+  fix?: boolean;
   logLevel: LogLevel;
 }
 
@@ -44,8 +45,8 @@ export async function demoCommand(options: DemoCommandOptions, io: CliIo): Promi
     runCounter,
   );
 
-  try {
-    const { report, paths } = await runScan(
+  const scan = (fix: boolean) =>
+    runScan(
       {
         configPath,
         concurrency: 8,
@@ -53,15 +54,25 @@ export async function demoCommand(options: DemoCommandOptions, io: CliIo): Promi
         reportDir: options.reportDir,
         region: emulator.region,
         accessRoleName: 'OrganizationAccountAccessRole',
-        reproduceCommand: `ssm-role-audit demo --report-dir ${options.reportDir}`,
+        // The emulator is consistent at once, so verification needs no wait between reads.
+        fix: fix ? { dryRun: false, maxAccountsChanged: 25, verifyBaseDelayMs: 10 } : undefined,
+        reproduceCommand: `ssm-role-audit demo --report-dir ${options.reportDir}${fix ? ' --fix' : ''}`,
       },
       { clients, runCounter, logger, toolVersion },
     );
+
+  try {
+    const { report, paths } = await scan(options.fix === true);
     printSummary(io.stdout, report, paths);
     io.stdout.write(
       `The demo organization has drift and an unreachable account on purpose; a nightly run would exit ` +
         `${report.exitCode} (${describeExitCode(report.exitCode)}).\n`,
     );
+    if (options.fix) {
+      io.stdout.write('\nAudit after the fix:\n');
+      const after = await scan(false);
+      printSummary(io.stdout, after.report, after.paths);
+    }
     return 0;
   } finally {
     clients.close();

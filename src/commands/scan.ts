@@ -8,7 +8,9 @@ import type { CliIo } from '../cli/program.js';
 import { UsageError } from '../errors.js';
 import { createLogger, type LogLevel } from '../log/logger.js';
 import { toolVersion } from '../package-info.js';
+import type { FixOptions } from '../scan/fix-phase.js';
 import { runScan } from '../scan/run-scan.js';
+import { confirmPlansAtTerminal } from './confirm.js';
 import { printSummary } from './summary.js';
 
 export interface ScanCommandOptions {
@@ -26,10 +28,37 @@ export interface ScanCommandOptions {
   externalId?: string;
   maxAttempts: number;
   requestTimeout: number;
+  fix?: boolean;
+  dryRun?: boolean;
+  yes?: boolean;
+  maxAccountsChanged: number;
   logLevel: LogLevel;
 }
 
+/** Checks the `--fix` options together and returns the fix settings, or undefined for an audit. */
+function fixOptionsFrom(options: ScanCommandOptions, io: CliIo): FixOptions | undefined {
+  if (!options.fix) {
+    const stray = (['dryRun', 'yes'] as const).filter((name) => options[name]);
+    if (stray.length > 0) {
+      const flags = stray.map((name) => (name === 'dryRun' ? '--dry-run' : '--yes')).join(' and ');
+      throw new UsageError(`${flags} only apply to --fix.`, [], { remedy: `Add --fix, or leave out ${flags}.` });
+    }
+    return undefined;
+  }
+  if (!options.dryRun && !options.yes && !io.stdinIsTTY) {
+    throw new UsageError('--fix needs --yes when stdin is not a terminal, since nobody can confirm the plan.', [], {
+      remedy: 'Review the plan with --fix --dry-run first, then run --fix --yes.',
+    });
+  }
+  return {
+    dryRun: options.dryRun === true,
+    maxAccountsChanged: options.maxAccountsChanged,
+    confirm: options.dryRun || options.yes ? undefined : confirmPlansAtTerminal(io),
+  };
+}
+
 export async function scanCommand(options: ScanCommandOptions, io: CliIo, reproduceCommand: string): Promise<number> {
+  const fix = fixOptionsFrom(options, io);
   const overlap = (options.accounts ?? []).filter((id) => options.excludeAccounts?.includes(id));
   if (overlap.length > 0) {
     throw new UsageError(`Accounts given to both --accounts and --exclude-accounts: ${overlap.join(', ')}`, [], {
@@ -71,6 +100,7 @@ export async function scanCommand(options: ScanCommandOptions, io: CliIo, reprod
         region,
         accessRoleName: options.accessRoleName,
         externalId: options.externalId,
+        fix,
         reproduceCommand,
       },
       { clients, runCounter, logger, toolVersion },

@@ -16,6 +16,16 @@ export function printSummary(out: NodeJS.WritableStream, report: RunReport, path
     lines.push(`Findings: ${findings.map(([code, count]) => `${code} ${count}`).join(', ')}`);
   }
   lines.push(`AWS calls: ${report.apiCalls.total} (retries ${report.apiCalls.retries})`);
+  const fix = report.remediation;
+  if (fix) {
+    lines.push(
+      `Fix${fix.dryRun ? ' (dry run, nothing written)' : ''}: ${fix.actionsPlanned} action(s) planned in ` +
+        `${fix.accountsToChange} account(s); remediated ${byStatus.remediated}, failed ${byStatus.remediation_failed}, ` +
+        `planned ${byStatus.planned}`,
+    );
+    if (fix.aborted) lines.push(`NO CHANGE MADE: ${fix.aborted}`);
+    if (fix.journalPath) lines.push(`Journal: ${fix.journalPath}`, `Undo with: ${fix.rollbackCommand ?? ''}`);
+  }
   if (!report.complete) lines.push(`INCOMPLETE: ${report.incompleteReason ?? 'the run stopped early'}`);
   lines.push(`JSON report: ${paths.jsonPath}`, `Markdown report: ${paths.markdownPath}`);
   lines.push(`Exit code ${report.exitCode}: ${describeExitCode(report.exitCode)}`);

@@ -70,8 +70,8 @@ export function evaluateManagedPolicies(desired: DesiredRole, observed: Observed
  * policy whose document could not be parsed.
  *
  * An unparseable document gets POLICY_DOCUMENT_UNPARSEABLE instead of INLINE_POLICY_PRESENT. It is
- * fixable by removing the policy when its name is not allowed. When the name is allowed, removing a
- * policy that the config keeps and that the tool could not read would be unsafe, so it is not fixable.
+ * never fixable: IAM accepts only valid JSON in PutRolePolicy, so a policy the tool cannot read could
+ * not be put back by a rollback once deleted. A person must read it and decide.
  */
 export function evaluateInlinePolicies(desired: DesiredRole, observed: ObservedRole): Finding[] {
   const findings: Finding[] = [];
@@ -89,7 +89,7 @@ export function evaluateInlinePolicies(desired: DesiredRole, observed: ObservedR
           subject: inline.policyName,
           message: `The inline policy ${inline.policyName} of role ${desired.roleName}, ${nameStatus}, could not be parsed (${reason}).`,
           actual: inline.document.text,
-          fixable: !allowed,
+          fixable: false,
         }),
       );
       continue;

@@ -1,6 +1,22 @@
-import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
-import type { AccountResult, AccountStatus, Finding, FindingCode, OuRef, RunReport, Severity } from '../model.js';
+import { describeExitCode } from '../exit-codes.js';
+import type { AccountResult, AccountStatus, Finding, FindingCode, OuRef, RunMode, RunReport, Severity } from '../model.js';
 import { compareStrings, sortAccounts } from './json.js';
+import {
+  accountHeading,
+  accountName,
+  endSentence,
+  formatFindingLine,
+  NONE,
+  optionalCode,
+  STATUS_LABELS,
+} from './markdown-parts.js';
+import {
+  fixMetadataRows,
+  isFixRun,
+  renderAbortedNotice,
+  renderRemediation,
+  renderRollbackCommand,
+} from './markdown-remediation.js';
 import { cellCode, codeSpan, escapeCell, escapeText, fencedBlock, renderTable } from './markdown-text.js';
 import { ACCOUNT_STATUSES, compareSeverity, FINDING_CODES } from './model-values.js';
 import { canonicalJson, renderValueDiff } from './policy-diff.js';
@@ -14,41 +30,70 @@ export interface MarkdownReportOptions {
   findingTitles?: Partial<Record<FindingCode, string>>;
 }
 
-const EXIT_CODE_MEANINGS: Record<ExitCodeValue, string> = {
-  [ExitCode.Compliant]: 'every assessed account is compliant',
-  [ExitCode.Drift]: 'at least one account has drift',
-  [ExitCode.AccountErrors]: 'at least one in-scope account could not be assessed',
-  [ExitCode.InvalidOrIncomplete]: 'invalid usage or config, or the organization could not be enumerated',
+const TITLES: Record<RunMode, string> = {
+  audit: 'SSM service role audit',
+  fix: 'SSM service role fix',
+  'fix-dry-run': 'SSM service role fix plan (dry run)',
 };
 
-const STATUS_LABELS: Record<AccountStatus, string> = {
-  compliant: 'Compliant',
-  noncompliant: 'Noncompliant',
-  error: 'Not assessed (error)',
-  skipped: 'Skipped',
+/** The words that open the title's summary sentence, by mode. */
+const RUN_NOUNS: Record<RunMode, string> = {
+  audit: 'Audit',
+  fix: 'Fix',
+  'fix-dry-run': 'Fix plan (dry run)',
 };
+
+/** How the title's summary sentence counts the accounts of each status. */
+const STATUS_PHRASES: Record<AccountStatus, string> = {
+  compliant: 'compliant',
+  noncompliant: 'noncompliant',
+  error: 'not assessed',
+  skipped: 'skipped',
+  planned: 'with changes planned',
+  remediated: 'remediated',
+  remediation_failed: 'remediation failed',
+};
+
+/** The statuses of an audit, in the order the title sentence names them. */
+const AUDIT_STATUSES: readonly AccountStatus[] = ['noncompliant', 'error', 'skipped', 'compliant'];
+
+/** The statuses that only a fix run gives, shown in the counts of that mode even when zero. */
+const FIX_STATUSES_BY_MODE: Record<RunMode, readonly AccountStatus[]> = {
+  audit: [],
+  fix: ['remediated', 'remediation_failed'],
+  'fix-dry-run': ['planned'],
+};
+
+/** Statuses whose accounts are listed with their findings: those with drift when the report was written. */
+const DRIFT_STATUSES: ReadonlySet<AccountStatus> = new Set(['noncompliant', 'planned', 'remediation_failed']);
 
 /** Maximum length of a value shown inside the findings table. Longer values get a diff block. */
 const MAX_INLINE_VALUE_LENGTH = 100;
 
-const NONE = '—';
-
 /**
  * Renders the Markdown report for a compliance ticket: run metadata, summary counts, each noncompliant
  * account with its findings and diffs, the accounts that were not assessed or skipped, the compliant
- * accounts and the command that repeats the scan. The output depends only on the arguments, so the
- * same report always renders to the same text. Throws an AuditError (`REPORT_CONTAINS_SECRET`) when the
- * text looks like it contains an AWS credential.
+ * accounts and the command that repeats the scan. A `--fix` run adds its settings and rollback
+ * command to the metadata and a Remediation section with each account's writes, and lists accounts
+ * whose fix was planned or failed with the noncompliant ones, with the findings read before any write.
+ * The output depends only on the arguments, so the same report always renders to the same text.
+ * Throws an AuditError (`REPORT_CONTAINS_SECRET`) when the text looks like it contains an AWS
+ * credential.
  */
 export function renderMarkdownReport(report: RunReport, options: MarkdownReportOptions = {}): string {
   const accounts = sortAccounts(report.accounts);
   const byStatus = (status: AccountStatus) => accounts.filter((account) => account.status === status);
+  const fixRun = isFixRun(report);
 
   const sections = [
     renderTitle(report),
     renderMetadata(report),
     renderSummary(report, accounts, options),
-    renderNoncompliantAccounts(byStatus('noncompliant')),
+    ...(fixRun ? [renderRemediation(report, accounts)] : []),
+    renderNoncompliantAccounts(
+      accounts.filter((account) => DRIFT_STATUSES.has(account.status)),
+      fixRun,
+    ),
     renderErrorAccounts(byStatus('error')),
     renderSkippedAccounts(byStatus('skipped')),
     renderCompliantAccounts(byStatus('compliant')),
@@ -64,22 +109,35 @@ function renderTitle(report: RunReport): string {
   const counts = report.counts.byStatus;
   const organization =
     report.organization.id === undefined ? 'the organization' : `organization ${codeSpan(report.organization.id)}`;
+  const statuses = [...fixStatusesShown(report), ...AUDIT_STATUSES];
+  const countPhrases = statuses.map((status) => `${counts[status] ?? 0} ${STATUS_PHRASES[status]}`);
   const lines = [
-    '# SSM service role audit',
+    `# ${TITLES[report.mode]}`,
     '',
-    `Audit of the IAM role ${codeSpan(report.scope.roleName)} in ${pluralize(report.counts.accounts, 'account')} of ` +
-      `${organization}: ${counts.noncompliant} noncompliant, ${counts.error} not assessed, ` +
-      `${counts.skipped} skipped, ${counts.compliant} compliant.`,
+    `${RUN_NOUNS[report.mode]} of the IAM role ${codeSpan(report.scope.roleName)} in ` +
+      `${pluralize(report.counts.accounts, 'account')} of ${organization}: ${countPhrases.join(', ')}.`,
   ];
 
+  const aborted = renderAbortedNotice(report);
+  if (aborted !== undefined) {
+    lines.push('', aborted);
+  }
   if (!report.complete) {
     const reason = report.incompleteReason === undefined ? 'no reason recorded' : escapeText(report.incompleteReason);
     lines.push(
       '',
-      `> **Incomplete run:** ${reason}. Accounts in scope that are not listed in this report were not assessed.`,
+      `> **Incomplete run:** ${endSentence(reason)} Accounts in scope that are not listed in this report were not assessed.`,
     );
   }
   return lines.join('\n');
+}
+
+/** Returns the fix statuses that the title and the summary show: those of the run's mode and any that occur. */
+function fixStatusesShown(report: RunReport): AccountStatus[] {
+  const ofMode = new Set(FIX_STATUSES_BY_MODE[report.mode]);
+  return ACCOUNT_STATUSES.filter(
+    (status) => !AUDIT_STATUSES.includes(status) && (ofMode.has(status) || (report.counts.byStatus[status] ?? 0) > 0),
+  );
 }
 
 function renderMetadata(report: RunReport): string {
@@ -91,6 +149,7 @@ function renderMetadata(report: RunReport): string {
     ['Finished', cellCode(report.finishedAt)],
     ['Duration', formatDuration(report.startedAt, report.finishedAt)],
     ['Mode', escapeCell(report.mode)],
+    ...fixMetadataRows(report),
     ['Caller', cellCode(report.caller.arn)],
     ['Caller account', cellCode(report.caller.accountId)],
     ['Partition', cellCode(report.caller.partition)],
@@ -109,7 +168,13 @@ function renderMetadata(report: RunReport): string {
     ['Exit code', formatExitCode(report.exitCode)],
     ['AWS API calls', `${report.apiCalls.total} (SDK retries: ${report.apiCalls.retries})`],
   ];
-  return ['## Run', '', renderTable(['Field', 'Value'], rows)].join('\n');
+  const lines = ['## Run', '', renderTable(['Field', 'Value'], rows)];
+
+  const rollback = renderRollbackCommand(report);
+  if (rollback !== undefined) {
+    lines.push('', rollback);
+  }
+  return lines.join('\n');
 }
 
 function renderSummary(
@@ -117,7 +182,8 @@ function renderSummary(
   accounts: readonly AccountResult[],
   options: MarkdownReportOptions,
 ): string {
-  const statusRows = ACCOUNT_STATUSES.map((status) => [
+  const shown = new Set([...AUDIT_STATUSES, ...fixStatusesShown(report)]);
+  const statusRows = ACCOUNT_STATUSES.filter((status) => shown.has(status)).map((status) => [
     STATUS_LABELS[status],
     String(report.counts.byStatus[status] ?? 0),
   ]);
@@ -148,23 +214,31 @@ function renderSummary(
   return lines.join('\n');
 }
 
-function renderNoncompliantAccounts(accounts: readonly AccountResult[]): string {
+/**
+ * Lists the accounts with drift and their findings. In a fix run these are the noncompliant, planned and
+ * remediation_failed accounts, each with its status, and the findings are those read before any write.
+ */
+function renderNoncompliantAccounts(accounts: readonly AccountResult[], fixRun: boolean): string {
   const lines = [`## Noncompliant accounts (${accounts.length})`];
+  if (fixRun) {
+    lines.push('', 'Findings as read before any write. The Remediation section shows what the fix changed.');
+  }
   if (accounts.length === 0) {
     lines.push('', 'None.');
     return lines.join('\n');
   }
 
   for (const account of accounts) {
-    lines.push('', renderNoncompliantAccount(account));
+    lines.push('', renderNoncompliantAccount(account, fixRun));
   }
   return lines.join('\n');
 }
 
-function renderNoncompliantAccount(account: AccountResult): string {
+function renderNoncompliantAccount(account: AccountResult, fixRun: boolean): string {
   const lines = [
-    `### ${codeSpan(account.accountId)} ${escapeText(accountName(account))}`,
+    accountHeading(account),
     '',
+    ...(fixRun ? [`- Status: ${STATUS_LABELS[account.status]}`] : []),
     `- State: ${codeSpan(account.state)}`,
     `- Organizational unit path: ${formatOuPath(account.ouPath)}`,
     `- Role: ${account.roleArn === undefined ? NONE : codeSpan(account.roleArn)}`,
@@ -313,10 +387,7 @@ function renderCompliantAccounts(accounts: readonly AccountResult[]): string {
   for (const account of accounts) {
     lines.push(`- ${codeSpan(account.accountId)} ${escapeText(accountName(account))}`);
     for (const finding of account.findings) {
-      lines.push(
-        `  - ${escapeText(finding.severity)} ${codeSpan(finding.code)} on ${escapeText(finding.subject)}: ` +
-          escapeText(finding.message),
-      );
+      lines.push(`  - ${formatFindingLine(finding)}`);
     }
   }
   return lines.join('\n');
@@ -375,8 +446,7 @@ function formatComplete(report: RunReport): string {
 }
 
 function formatExitCode(exitCode: number): string {
-  const meaning = (EXIT_CODE_MEANINGS as Record<number, string | undefined>)[exitCode];
-  return `${cellCode(String(exitCode))}: ${meaning ?? 'not an exit code of this tool version'}`;
+  return `${cellCode(String(exitCode))}: ${escapeCell(describeExitCode(exitCode))}`;
 }
 
 /** Formats the time between two ISO 8601 timestamps, or `unknown` when either does not parse. */
@@ -402,10 +472,6 @@ function formatDuration(startedAt: string, finishedAt: string): string {
   return `${(milliseconds / 1000).toFixed(1)} s`;
 }
 
-function optionalCode(value: string | undefined): string {
-  return value === undefined || value === '' ? NONE : cellCode(value);
-}
-
 function codeList(values: readonly string[] | undefined, whenAbsent: string): string {
   if (values === undefined || values.length === 0) {
     return whenAbsent;
@@ -415,9 +481,4 @@ function codeList(values: readonly string[] | undefined, whenAbsent: string): st
 
 function pluralize(count: number, noun: string): string {
   return `${count} ${noun}${count === 1 ? '' : 's'}`;
-}
-
-/** Returns the account name, or a placeholder for accounts whose name was never read. */
-function accountName(account: AccountResult): string {
-  return account.accountName === '' ? '(name unknown)' : account.accountName;
 }

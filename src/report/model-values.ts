@@ -2,7 +2,7 @@
  * The values of the closed unions in the model, in the order they are declared there. The reports use
  * them to order keys and summary rows, and the schema test compares them with the schema's enums.
  */
-import type { AccountStatus, FindingCode, Severity } from '../model.js';
+import type { AccountStatus, FindingCode, PlannedAction, RunMode, RunRemediation, Severity } from '../model.js';
 
 /**
  * Returns a function that accepts a list only when it names every member of the union `T` and nothing
@@ -17,6 +17,23 @@ export const ACCOUNT_STATUSES = listAllMembers<AccountStatus>()([
   'noncompliant',
   'error',
   'skipped',
+  'planned',
+  'remediated',
+  'remediation_failed',
+] as const);
+
+export const RUN_MODES = listAllMembers<RunMode>()(['audit', 'fix', 'fix-dry-run'] as const);
+
+export const ACTION_OUTCOMES = listAllMembers<NonNullable<PlannedAction['outcome']>>()([
+  'applied',
+  'failed',
+  'skipped',
+] as const);
+
+export const ABORT_CAUSES = listAllMembers<NonNullable<RunRemediation['abortedBy']>>()([
+  'max-accounts-changed',
+  'not-confirmed',
+  'incomplete-listing',
 ] as const);
 
 export const SEVERITIES = listAllMembers<Severity>()(['critical', 'high', 'medium', 'low'] as const);

@@ -2,17 +2,17 @@
  * Assesses one account: get credentials, inspect the role, evaluate drift. Every failure becomes the
  * account's error with the AWS error code and request id, so one account never stops the others.
  */
-import type { AwsClientFactory, Credentials, OrganizationsApi } from '../aws/api.js';
+import type { AwsClientFactory, Credentials, IamApi, OrganizationsApi } from '../aws/api.js';
 import { CallCounter } from '../aws/api.js';
 import { describeAwsError, isAccessDenied } from '../aws/aws-error.js';
 import { resolveDesiredRole, type DesiredStateConfig } from '../config/index.js';
-import { assumeAccessRole } from '../credentials/assume-role.js';
+import { accessRoleArnFor, credentialsForAccount } from '../credentials/account-credentials.js';
 import type { CallerIdentity } from '../credentials/caller.js';
 import { readAccountTags } from '../discover/accounts.js';
 import { AuditError } from '../errors.js';
 import { evaluateRole } from '../evaluate/index.js';
 import { inspectRole } from '../inspect/role.js';
-import type { AccountError, AccountResult, Finding, OrgAccount } from '../model.js';
+import type { AccountError, AccountResult, DesiredRole, Finding, ObservedRole, OrgAccount } from '../model.js';
 
 export interface AssessmentContext {
   clients: AwsClientFactory;
@@ -28,14 +28,29 @@ export interface AssessmentContext {
   now: () => number;
 }
 
+/**
+ * The result of one account, and for an assessed account what `--fix` needs to plan and apply:
+ * the desired and observed role, and IAM with the account's credentials.
+ */
+export interface AssessedAccount {
+  result: AccountResult;
+  desired?: DesiredRole;
+  observed?: ObservedRole;
+  iam?: IamApi;
+}
+
 /** An account is compliant when every finding is advisory. */
 export function statusOf(findings: Finding[]): 'compliant' | 'noncompliant' {
   return findings.every((finding) => finding.advisory === true) ? 'compliant' : 'noncompliant';
 }
 
-export async function assessAccount(context: AssessmentContext, account: OrgAccount): Promise<AccountResult> {
+/** Assesses `account`, counting its AWS calls on `counter` (a caller passes one to read it on a timeout). */
+export async function assessAccount(
+  context: AssessmentContext,
+  account: OrgAccount,
+  counter: CallCounter = new CallCounter(),
+): Promise<AssessedAccount> {
   const started = context.now();
-  const counter = new CallCounter();
   const result: AccountResult = {
     accountId: account.id,
     accountName: account.name,
@@ -46,9 +61,10 @@ export async function assessAccount(context: AssessmentContext, account: OrgAcco
     durationMs: 0,
     apiCalls: counter.byOperation,
   };
-  const finish = (): AccountResult => {
+  const assessed: AssessedAccount = { result };
+  const finish = (): AssessedAccount => {
     result.durationMs = Math.max(0, Math.round(context.now() - started));
-    return result;
+    return assessed;
   };
 
   const partition = context.caller.partition;
@@ -57,25 +73,22 @@ export async function assessAccount(context: AssessmentContext, account: OrgAcco
 
   // Credentials: the management account is read with the base credentials, as it has no access role.
   let credentials: Credentials | undefined;
-  if (account.id !== context.caller.accountId) {
-    try {
-      const assumed = await assumeAccessRole({
-        sts: context.clients.sts(counter),
-        accountId: account.id,
-        partition,
-        roleName: context.accessRoleName,
-        roleSessionName: context.roleSessionName,
-        externalId: context.externalId,
-        now: context.now,
-      });
-      credentials = assumed.provider;
-      result.accessRoleArn = assumed.roleArn;
-    } catch (error) {
-      const roleArn = `arn:${partition}:iam::${account.id}:role/${context.accessRoleName}`;
-      result.accessRoleArn = roleArn;
-      result.error = toAccountError(error, 'credentials', roleArn);
-      return finish();
-    }
+  try {
+    const resolved = await credentialsForAccount({
+      sts: context.clients.sts(counter),
+      caller: context.caller,
+      accountId: account.id,
+      accessRoleName: context.accessRoleName,
+      roleSessionName: context.roleSessionName,
+      externalId: context.externalId,
+      now: context.now,
+    });
+    credentials = resolved.credentials;
+    if (resolved.accessRoleArn) result.accessRoleArn = resolved.accessRoleArn;
+  } catch (error) {
+    result.accessRoleArn = accessRoleArnFor({ caller: context.caller, accountId: account.id, accessRoleName: context.accessRoleName });
+    result.error = toAccountError(error, 'credentials', result.accessRoleArn);
+    return finish();
   }
 
   // Inspect and evaluate.
@@ -86,17 +99,19 @@ export async function assessAccount(context: AssessmentContext, account: OrgAcco
       { id: account.id, ouIds: account.ouPath.map((ou) => ou.id), tags },
       { partition, region: context.region },
     );
-    const observed = await inspectRole(context.clients.iam(credentials, counter), desired.roleName);
+    const iam = context.clients.iam(credentials, counter);
+    const observed = await inspectRole(iam, desired.roleName);
     if (observed) result.roleArn = observed.arn;
     result.findings = evaluateRole(desired, observed, { accountId: account.id, partition });
     result.status = statusOf(result.findings);
+    Object.assign(assessed, { desired, observed, iam });
   } catch (error) {
     result.error = toAccountError(error, 'inspect', result.roleArn);
   }
   return finish();
 }
 
-function toAccountError(error: unknown, stage: AccountError['stage'], roleArn: string | undefined): AccountError {
+export function toAccountError(error: unknown, stage: AccountError['stage'], roleArn: string | undefined): AccountError {
   const aws = describeAwsError(error);
   const code = error instanceof AuditError ? error.code : classify(error, stage);
   const accountError: AccountError = { code, message: aws.message, stage };

@@ -5,7 +5,7 @@ import { CallCounter } from '../aws/api.js';
 import { describeAwsError } from '../aws/aws-error.js';
 import type { CallerIdentity } from '../credentials/caller.js';
 import { ExitCode } from '../exit-codes.js';
-import type { AccountResult, AccountStatus, FindingCode, RunReport } from '../model.js';
+import type { AccountResult, AccountStatus, FindingCode, RunRemediation, RunReport } from '../model.js';
 import type { ScanOptions } from './run-scan.js';
 
 export interface ReportInput {
@@ -23,16 +23,23 @@ export interface ReportInput {
   runCounter: CallCounter;
   /** Set when listing the organization failed part-way: the report is then incomplete. */
   listingError?: unknown;
+  /** What `--fix` planned and did; undefined for an audit. */
+  remediation?: RunRemediation;
 }
 
+/** Statuses that leave drift in place: found and not fixed, planned only, or a fix that failed. */
+const DRIFT_STATUSES: ReadonlySet<AccountStatus> = new Set(['noncompliant', 'planned', 'remediation_failed']);
+
 /**
- * The exit code of a run; the highest applicable one wins: 3 when the organization could not be
- * listed completely, 2 when an account could not be assessed, 1 on drift, 0 otherwise.
+ * The exit code of a run; the highest applicable one wins: 4 when the blast-radius guard stopped a
+ * fix, 3 when the organization could not be listed completely, 2 when an account could not be
+ * assessed, 1 when drift remains (or an action failed), 0 otherwise.
  */
-export function exitCodeFor(results: AccountResult[], complete: boolean): number {
+export function exitCodeFor(results: AccountResult[], complete: boolean, remediation?: RunRemediation): number {
+  if (remediation?.abortedBy === 'max-accounts-changed') return ExitCode.FixAborted;
   if (!complete) return ExitCode.InvalidOrIncomplete;
   if (results.some((result) => result.status === 'error')) return ExitCode.AccountErrors;
-  if (results.some((result) => result.status === 'noncompliant')) return ExitCode.Drift;
+  if (results.some((result) => DRIFT_STATUSES.has(result.status))) return ExitCode.Drift;
   return ExitCode.Compliant;
 }
 
@@ -40,7 +47,15 @@ export function buildReport(input: ReportInput): RunReport {
   const accounts = [...input.results].sort((a, b) => a.accountId.localeCompare(b.accountId));
   const complete = input.listingError === undefined;
 
-  const byStatus: Record<AccountStatus, number> = { compliant: 0, noncompliant: 0, error: 0, skipped: 0 };
+  const byStatus: Record<AccountStatus, number> = {
+    compliant: 0,
+    noncompliant: 0,
+    error: 0,
+    skipped: 0,
+    planned: 0,
+    remediated: 0,
+    remediation_failed: 0,
+  };
   const byFinding: Partial<Record<FindingCode, number>> = {};
   const calls = new CallCounter();
   calls.add(input.runCounter);
@@ -53,14 +68,14 @@ export function buildReport(input: ReportInput): RunReport {
   }
 
   const report: RunReport = {
-    schemaVersion: 1,
+    schemaVersion: 2,
     tool: { name: 'ssm-role-audit', version: input.toolVersion },
     runId: input.runId,
     startedAt: new Date(input.startedAt).toISOString(),
     finishedAt: new Date(input.finishedAt).toISOString(),
-    mode: 'audit',
+    mode: input.remediation === undefined ? 'audit' : input.remediation.dryRun ? 'fix-dry-run' : 'fix',
     complete,
-    exitCode: exitCodeFor(accounts, complete),
+    exitCode: exitCodeFor(accounts, complete, input.remediation),
     caller: { arn: input.caller.arn, accountId: input.caller.accountId, partition: input.caller.partition },
     region: input.region,
     organization: input.organization,
@@ -76,6 +91,7 @@ export function buildReport(input: ReportInput): RunReport {
     counts: { accounts: accounts.length, byStatus, byFinding },
     apiCalls: { total: calls.total, retries: calls.retries, byOperation: sortKeys(calls.byOperation) },
     accounts,
+    ...(input.remediation ? { remediation: input.remediation } : {}),
     reproduce: { command: input.options.reproduceCommand },
   };
   if (!complete) {

@@ -14,8 +14,9 @@ import { EnumerationError } from '../errors.js';
 import type { Logger } from '../log/logger.js';
 import type { AccountResult, OrgAccount, RunReport } from '../model.js';
 import { checkReportDirWritable, writeReports, type ReportPaths } from '../report/index.js';
-import { assessAccount, type AssessmentContext } from './assess-account.js';
+import { assessAccount, type AssessedAccount, type AssessmentContext } from './assess-account.js';
 import { buildReport } from './build-report.js';
+import { runFixPhase, type FixOptions } from './fix-phase.js';
 
 export interface ScanOptions {
   configPath: string;
@@ -27,10 +28,17 @@ export interface ScanOptions {
   /** Walk the OU tree even without an OU filter, so the report shows every account's OU path. */
   withOuPaths?: boolean;
   concurrency: number;
+  /**
+   * List every account before the first assessment starts, instead of assessing accounts while later
+   * pages are fetched. Slower; the benchmark uses it as its baseline.
+   */
+  discoverFirst?: boolean;
   reportDir: string;
   region: string;
   accessRoleName: string;
   externalId?: string;
+  /** Remediate the drift after assessing: `--fix`. */
+  fix?: FixOptions;
   /** The command line that reproduces this run, for the report; must hold no secret. */
   reproduceCommand: string;
 }
@@ -93,10 +101,18 @@ export async function runScan(options: ScanOptions, deps: ScanDependencies): Pro
   const assessments: Promise<void>[] = [];
   let discovered = 0;
   let listingError: unknown;
+  const listedFirst: OrgAccount[] = [];
 
   const record = (result: AccountResult): void => {
     results.set(result.accountId, result);
     logAccountResult(logger, result, results.size, discovered);
+  };
+  // Accounts with drift, kept with their desired and observed role so --fix can plan and apply.
+  const drifted: AssessedAccount[] = [];
+  const assess = async (account: OrgAccount): Promise<void> => {
+    const assessed = await assessAccount(context, account);
+    if (options.fix && assessed.result.status === 'noncompliant') drifted.push(assessed);
+    record(assessed.result);
   };
 
   try {
@@ -118,7 +134,11 @@ export async function runScan(options: ScanOptions, deps: ScanDependencies): Pro
         record(skippedResult(account));
         continue;
       }
-      assessments.push(limit(async () => record(await assessAccount(context, account))));
+      if (options.discoverFirst) {
+        listedFirst.push(account);
+        continue;
+      }
+      assessments.push(limit(() => assess(account)));
     }
     for (const id of include ?? []) {
       if (!seen.has(id) && !exclude.has(id)) {
@@ -134,7 +154,32 @@ export async function runScan(options: ScanOptions, deps: ScanDependencies): Pro
       'listing the organization failed; the report will be marked incomplete',
     );
   }
+  // With discoverFirst, the accounts listed before a listing failure are still assessed, as they are when streaming.
+  for (const account of listedFirst) {
+    assessments.push(limit(() => assess(account)));
+  }
   await Promise.all(assessments);
+
+  const remediation = options.fix
+    ? await runFixPhase(drifted, {
+        options: options.fix,
+        runId,
+        partition: caller.partition,
+        reportDir: options.reportDir,
+        concurrency: options.concurrency,
+        journalHeader: {
+          toolVersion: deps.toolVersion,
+          startedAt: new Date(startedAt).toISOString(),
+          callerArn: caller.arn,
+          partition: caller.partition,
+          roleName: loaded.config.role.name,
+        },
+        rollbackCommand: (journalPath) => rollbackCommandFor(journalPath, options),
+        listingComplete: listingError === undefined,
+        logger,
+        now,
+      })
+    : undefined;
 
   const report = buildReport({
     runId,
@@ -150,6 +195,7 @@ export async function runScan(options: ScanOptions, deps: ScanDependencies): Pro
     results: [...results.values()],
     runCounter: deps.runCounter,
     listingError,
+    remediation,
   });
   const paths = await writeReports(report, { reportDir: options.reportDir });
   logger.info(
@@ -199,6 +245,14 @@ async function describeOrganization(
       },
     );
   }
+}
+
+/** The command that undoes a fix run from its journal, with the options that reach the same accounts. */
+function rollbackCommandFor(journalPath: string, options: ScanOptions): string {
+  const parts = ['ssm-role-audit', 'rollback', journalPath, '--region', options.region];
+  if (options.accessRoleName !== 'OrganizationAccountAccessRole') parts.push('--access-role-name', options.accessRoleName);
+  if (options.externalId) parts.push('--external-id', '<external-id>');
+  return parts.join(' ');
 }
 
 function skippedResult(account: OrgAccount): AccountResult {

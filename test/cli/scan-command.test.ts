@@ -24,7 +24,7 @@ async function runCli(args: string[]): Promise<{ exitCode: number; stdout: strin
   const reportDir = await tempDir();
   const exitCode = await main(
     ['scan', '--endpoint-url', emulator.url, '--region', 'us-east-1', '--report-dir', reportDir, '--log-level', 'silent', ...args],
-    { stdout, stderr, stderrIsTTY: false, env: process.env },
+    { stdout, stderr, stderrIsTTY: false, stdin: process.stdin, stdinIsTTY: false, env: process.env },
   );
   return { exitCode, stdout: stdout.text, stderr: stderr.text };
 }

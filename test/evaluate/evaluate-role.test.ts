@@ -150,7 +150,7 @@ describe('evaluateRole on unreadable documents', () => {
     expect(codes(evaluateRole(desiredRole(), role, CONTEXT))).toEqual(['POLICY_DOCUMENT_UNPARSEABLE']);
   });
 
-  it('unparseable disallowed inline policy is fixable', () => {
+  it('unparseable disallowed inline policy not fixable', () => {
     const role = observedRole(HARDENED_TRUST_POLICY, {
       inlinePolicies: [{ policyName: 'debug', document: observedDocument('[1, 2]') }],
     });
@@ -158,7 +158,7 @@ describe('evaluateRole on unreadable documents', () => {
     const findings = evaluateRole(desiredRole(), role, CONTEXT);
 
     expect(codes(findings)).toEqual(['POLICY_DOCUMENT_UNPARSEABLE']);
-    expect(findings[0]).toMatchObject({ subject: 'debug', fixable: true, actual: '[1, 2]' });
+    expect(findings[0]).toMatchObject({ subject: 'debug', fixable: false, actual: '[1, 2]' });
   });
 
   it('unparseable allowed inline policy not fixable', () => {

@@ -1,0 +1,39 @@
+/**
+ * Shows a plan at the terminal and asks the person there to approve it.
+ */
+import { createInterface } from 'node:readline/promises';
+import type { CliIo } from '../cli/program.js';
+import type { AccountPlan } from '../remediate/index.js';
+
+/** The plan as text: each account with its actions in the order they run. */
+export function describePlans(plans: AccountPlan[]): string {
+  const lines: string[] = [];
+  for (const plan of plans) {
+    lines.push(`${plan.accountId} ${plan.roleArn}`);
+    plan.actions.forEach((action, index) => {
+      lines.push(`  ${index + 1}. ${action.kind} ${action.target}: ${action.reason}`);
+    });
+    for (const finding of plan.unfixable) lines.push(`  needs a person: ${finding.code} ${finding.subject}`);
+  }
+  return lines.join('\n');
+}
+
+/** Asks `question` and resolves true only for an answer of y or yes. */
+export async function askYesNo(io: CliIo, question: string): Promise<boolean> {
+  const readline = createInterface({ input: io.stdin, output: io.stderr, terminal: io.stdinIsTTY });
+  try {
+    const answer = await readline.question(`${question} [y/N] `);
+    return /^(y|yes)$/i.test(answer.trim());
+  } finally {
+    readline.close();
+  }
+}
+
+/** The confirmation step of `--fix` on a terminal: print the plan, then ask. */
+export function confirmPlansAtTerminal(io: CliIo): (plans: AccountPlan[]) => Promise<boolean> {
+  return async (plans) => {
+    const actions = plans.reduce((sum, plan) => sum + plan.actions.length, 0);
+    io.stderr.write(`\nPlanned changes:\n${describePlans(plans)}\n\n`);
+    return askYesNo(io, `Apply ${actions} change(s) to the service role in ${plans.length} account(s)?`);
+  };
+}
