@@ -5,7 +5,7 @@ import { createInterface } from 'node:readline/promises';
 import type { CliIo } from '../cli/program.js';
 import type { AccountPlan } from '../remediate/index.js';
 
-/** The plan as text: each account with its actions in the order they run. */
+/** Formats the plan as text: each account with its actions in the order they run. */
 export function describePlans(plans: AccountPlan[]): string {
   const lines: string[] = [];
   for (const plan of plans) {
@@ -29,7 +29,7 @@ export async function askYesNo(io: CliIo, question: string): Promise<boolean> {
   }
 }
 
-/** The confirmation step of `--fix` on a terminal: print the plan, then ask. */
+/** Returns the confirmation step of `--fix` on a terminal, which prints the plan and then asks. */
 export function confirmPlansAtTerminal(io: CliIo): (plans: AccountPlan[]) => Promise<boolean> {
   return async (plans) => {
     const actions = plans.reduce((sum, plan) => sum + plan.actions.length, 0);

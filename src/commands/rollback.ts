@@ -1,7 +1,7 @@
 /**
  * `ssm-role-audit rollback`: restores every account a `--fix` run changed to the before-state its
  * journal recorded. An account whose role changed since the fix is left alone and reported as a
- * conflict; every write the rollback sends is journaled like a fix.
+ * conflict. Every write the rollback sends is journaled, as a fix's writes are.
  */
 import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
@@ -64,7 +64,7 @@ export async function rollbackCommand(source: string, options: RollbackCommandOp
     throw new UsageError('No AWS Region is set.', [], { remedy: 'Pass --region or set AWS_REGION.' });
   }
   const logger = createLogger({ level: options.logLevel, pretty: io.stderrIsTTY });
-  if (truncatedLastLine) logger.warn({ journalPath }, 'the journal ends in a cut-off line (the run was killed); it is ignored');
+  if (truncatedLastLine) logger.warn({ journalPath }, 'the journal ends in a truncated line, left by a killed run; the line is ignored');
 
   const runCounter = new CallCounter();
   const clients = createSdkClientFactory(
@@ -200,7 +200,10 @@ function describeOutcomes(outcomes: Outcome[]): string {
   return lines.join('\n');
 }
 
-/** 0 when every account is restored or had nothing to undo; 1 on a conflict or failure; 2 when one was unreachable. */
+/**
+ * Returns 0 when every account is restored or had nothing to undo, 1 on a conflict or a failure, and
+ * 2 when an account could not be reached.
+ */
 function exitCodeFor(outcomes: Outcome[]): number {
   if (outcomes.some((outcome) => outcome.status === 'unreachable')) return 2;
   const fine = new Set(['restored', 'dry-run', 'nothing-to-undo']);

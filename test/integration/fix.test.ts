@@ -1,6 +1,7 @@
 import { AttachRolePolicyCommand, IAMClient } from '@aws-sdk/client-iam';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { readFile } from 'node:fs/promises';
+import { Readable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/program.js';
 import { loadOrgFile, startEmulator, type Emulator } from '../../src/emulator/index.js';
@@ -50,7 +51,10 @@ function roles(): Record<string, unknown> {
   );
 }
 
-async function cli(args: string[]): Promise<{ exitCode: number; stdout: string; stderr: string }> {
+async function cli(
+  args: string[],
+  terminalAnswer?: string,
+): Promise<{ exitCode: number; stdout: string; stderr: string }> {
   const stdout = new TextSink();
   const stderr = new TextSink();
   process.env['AWS_ACCESS_KEY_ID'] = emulator.callerCredentials.accessKeyId;
@@ -59,8 +63,8 @@ async function cli(args: string[]): Promise<{ exitCode: number; stdout: string; 
     stdout,
     stderr,
     stderrIsTTY: false,
-    stdin: process.stdin,
-    stdinIsTTY: false,
+    stdin: terminalAnswer === undefined ? process.stdin : Readable.from([terminalAnswer]),
+    stdinIsTTY: terminalAnswer !== undefined,
     env: process.env,
   });
   return { exitCode, stdout: stdout.text, stderr: stderr.text };
@@ -188,6 +192,25 @@ describe('rollback', () => {
 });
 
 describe('--fix safety checks', () => {
+  it('applies the plan confirmed at the terminal', async () => {
+    const { exitCode, stderr } = await cli(['scan', '--fix', '--report-dir', await tempDir()], 'y\n');
+
+    expect(stderr).toContain('Planned changes:');
+    expect(stderr).toContain('AttachRolePolicy arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore');
+    expect(exitCode).toBe(2);
+    expect(writes()).toBeGreaterThan(0);
+  });
+
+  it('writes nothing when the terminal declines', async () => {
+    const reportDir = await tempDir();
+    const { exitCode } = await cli(['scan', '--fix', '--report-dir', reportDir], 'n\n');
+
+    expect(writes()).toBe(0);
+    expect(exitCode).toBe(2);
+    const report = JSON.parse(await readFile(`${reportDir}/latest.json`, 'utf8'));
+    expect(report.remediation.abortedBy).toBe('not-confirmed');
+  });
+
   it('requires --yes without a terminal, before any AWS call', async () => {
     emulator.resetCalls();
     const { exitCode, stderr } = await cli(['scan', '--fix', '--report-dir', await tempDir()]);
