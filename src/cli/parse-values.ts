@@ -3,7 +3,7 @@
  * what is accepted; commander turns the rejection into a usage error (exit code 3).
  */
 import { InvalidArgumentError } from 'commander';
-import { LOG_LEVELS, type LogLevel } from '../log/logger.js';
+import { LOG_LEVELS, type LogLevel } from '../log/levels.js';
 
 const ACCOUNT_ID = /^\d{12}$/;
 const OU_ID = /^ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}$/;

@@ -2,13 +2,18 @@
  * The run's pino logger: JSON lines on stderr for log collectors, readable lines when stderr is a
  * terminal. Credential fields are redacted when the logger is created, so no call site can leak them.
  */
+import { createRequire } from 'node:module';
 import { pino, type Logger } from 'pino';
-import pretty from 'pino-pretty';
+import type PinoPretty from 'pino-pretty';
+import type { LogLevel } from './levels.js';
 
 export type { Logger } from 'pino';
+export { LOG_LEVELS, type LogLevel } from './levels.js';
 
-export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
-export type LogLevel = (typeof LOG_LEVELS)[number];
+/** Loads pino-pretty only for a terminal, so JSON-line runs (nightly jobs) start faster. */
+function loadPretty(): typeof PinoPretty {
+  return createRequire(import.meta.url)('pino-pretty') as typeof PinoPretty;
+}
 
 /** Paths pino censors wherever they appear one or two levels deep in a log line. */
 export const REDACTED_PATHS = [
@@ -52,7 +57,7 @@ export function createLogger(options: LoggerOptions): Logger {
   if (options.pretty) {
     return pino(
       base,
-      pretty({
+      loadPretty()({
         destination: options.destination ?? 2,
         colorize: true,
         sync: true,
