@@ -1,4 +1,4 @@
-import type { AccountResult, Finding, RunReport } from '../model.js';
+import type { AccountRemediation, AccountResult, Finding, PlannedAction, RunRemediation, RunReport } from '../model.js';
 import { ACCOUNT_STATUSES, FINDING_CODES } from './model-values.js';
 import { assertNoSecrets } from './secrets.js';
 
@@ -17,7 +17,8 @@ export function renderJsonReport(report: RunReport): string {
  * Returns a copy of the report with accounts sorted by account id and every object's keys in the order
  * of the model, so the same report always serializes to the same bytes whatever order the scan built
  * it in. Keys the model does not know follow the known ones, in their original order, so no data is
- * dropped. Policy documents in `expected` and `actual` are copied as they are.
+ * dropped. Policy documents in `expected` and `actual`, and the `before` and `after` texts of actions,
+ * are copied as they are.
  */
 export function orderReport(report: RunReport): RunReport {
   const ordered = {
@@ -39,6 +40,7 @@ export function orderReport(report: RunReport): RunReport {
       'counts',
       'apiCalls',
       'accounts',
+      'remediation',
       'reproduce',
     ]),
     tool: orderKeys(report.tool, ['name', 'version']),
@@ -65,6 +67,9 @@ export function orderReport(report: RunReport): RunReport {
     accounts: sortAccounts(report.accounts).map(orderAccount),
     reproduce: orderKeys(report.reproduce, ['command']),
   };
+  if (report.remediation !== undefined) {
+    ordered.remediation = orderRunRemediation(report.remediation);
+  }
   return ordered as RunReport;
 }
 
@@ -88,6 +93,8 @@ function orderAccount(account: AccountResult): AccountResult {
       'skipReason',
       'durationMs',
       'apiCalls',
+      'apiRetries',
+      'remediation',
     ]),
     ouPath: account.ouPath.map((ou) => orderKeys(ou, ['id', 'name'])),
     findings: account.findings.map(orderFinding),
@@ -104,7 +111,50 @@ function orderAccount(account: AccountResult): AccountResult {
       'roleArn',
     ]);
   }
+  if (account.remediation !== undefined) {
+    ordered.remediation = orderAccountRemediation(account.remediation);
+  }
   return ordered as AccountResult;
+}
+
+function orderAccountRemediation(remediation: AccountRemediation): AccountRemediation {
+  const ordered = {
+    ...orderKeys(remediation, ['actions', 'needsPerson', 'verified', 'findingsAfter']),
+    actions: remediation.actions.map(orderAction),
+  };
+  if (remediation.findingsAfter !== undefined) {
+    ordered.findingsAfter = remediation.findingsAfter.map(orderFinding);
+  }
+  return ordered;
+}
+
+/** Orders an action's keys. `before` and `after` stay in the output when they are null, because null means "does not exist". */
+function orderAction(action: PlannedAction): PlannedAction {
+  return orderKeys(action, [
+    'kind',
+    'target',
+    'fixes',
+    'before',
+    'after',
+    'reason',
+    'outcome',
+    'outcomeReason',
+    'awsErrorCode',
+    'awsRequestId',
+  ]);
+}
+
+function orderRunRemediation(remediation: RunRemediation): RunRemediation {
+  return orderKeys(remediation, [
+    'dryRun',
+    'maxAccountsChanged',
+    'accountsToChange',
+    'actionsPlanned',
+    'aborted',
+    'abortedBy',
+    'journalPath',
+    'rollbackCommand',
+  ]);
 }
 
 function orderFinding(finding: Finding): Finding {

@@ -37,13 +37,13 @@ const TITLES: Record<RunMode, string> = {
 };
 
 /** The words that open the title's summary sentence, by mode. */
-const RUN_NOUNS: Record<RunMode, string> = {
-  audit: 'Audit',
-  fix: 'Fix',
-  'fix-dry-run': 'Fix plan (dry run)',
+const SUMMARY_OPENINGS: Record<RunMode, string> = {
+  audit: 'Audit of',
+  fix: 'Fix of',
+  'fix-dry-run': 'Fix plan (dry run) for',
 };
 
-/** How the title's summary sentence counts the accounts of each status. */
+/** The words after each status's account count in the title's summary sentence. */
 const STATUS_PHRASES: Record<AccountStatus, string> = {
   compliant: 'compliant',
   noncompliant: 'noncompliant',
@@ -114,7 +114,7 @@ function renderTitle(report: RunReport): string {
   const lines = [
     `# ${TITLES[report.mode]}`,
     '',
-    `${RUN_NOUNS[report.mode]} of the IAM role ${codeSpan(report.scope.roleName)} in ` +
+    `${SUMMARY_OPENINGS[report.mode]} the IAM role ${codeSpan(report.scope.roleName)} in ` +
       `${pluralize(report.counts.accounts, 'account')} of ${organization}: ${countPhrases.join(', ')}.`,
   ];
 
@@ -182,8 +182,8 @@ function renderSummary(
   accounts: readonly AccountResult[],
   options: MarkdownReportOptions,
 ): string {
-  const shown = new Set([...AUDIT_STATUSES, ...fixStatusesShown(report)]);
-  const statusRows = ACCOUNT_STATUSES.filter((status) => shown.has(status)).map((status) => [
+  const summaryStatuses = new Set([...AUDIT_STATUSES, ...fixStatusesShown(report)]);
+  const statusRows = ACCOUNT_STATUSES.filter((status) => summaryStatuses.has(status)).map((status) => [
     STATUS_LABELS[status],
     String(report.counts.byStatus[status] ?? 0),
   ]);

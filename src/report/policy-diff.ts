@@ -12,15 +12,26 @@ export function canonicalJson(value: unknown, indent = 2): string {
   return JSON.stringify(sortObjectKeys(value), null, indent);
 }
 
+/** The names in the `---` and `+++` header lines of a diff. */
+export interface DiffLabels {
+  old: string;
+  new: string;
+}
+
 /**
  * Renders a unified diff from the expected to the actual value, both as canonical JSON, with the
  * whole document as context. Strings are compared as they are, so an unparseable policy text shows
- * as text. Returns the `--- expected` and `+++ actual` headers alone when the two texts are equal.
+ * as text. `undefined` is an empty side. Returns the `--- expected` and `+++ actual` headers alone when
+ * the two texts are equal; `labels` replaces those two names.
  */
-export function renderValueDiff(expected: unknown, actual: unknown): string {
+export function renderValueDiff(
+  expected: unknown,
+  actual: unknown,
+  labels: DiffLabels = { old: 'expected', new: 'actual' },
+): string {
   const patch = createTwoFilesPatch(
-    'expected',
-    'actual',
+    labels.old,
+    labels.new,
     toDiffText(expected),
     toDiffText(actual),
     undefined,
@@ -28,6 +39,23 @@ export function renderValueDiff(expected: unknown, actual: unknown): string {
     { context: Number.MAX_SAFE_INTEGER, headerOptions: FILE_HEADERS_ONLY },
   );
   return patch;
+}
+
+/**
+ * Parses a policy document text for `renderValueDiff`, so it shows as canonical JSON. Returns the text
+ * unchanged when it is not a JSON object or array, such as an unparseable policy, and undefined for
+ * null, which stands for a document that does not exist.
+ */
+export function parseDocumentText(text: string | null): unknown {
+  if (text === null) {
+    return undefined;
+  }
+  try {
+    const parsed: unknown = JSON.parse(text);
+    return parsed !== null && typeof parsed === 'object' ? parsed : text;
+  } catch {
+    return text;
+  }
 }
 
 function toDiffText(value: unknown): string {

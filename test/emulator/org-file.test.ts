@@ -169,7 +169,7 @@ describe('demo organization', () => {
     const { Accounts } = await organizations.send(new ListAccountsCommand({}));
 
     expect(org.caller.arn).toBe('arn:aws:iam::111111111111:user/ssm-auditor');
-    expect(Accounts).toHaveLength(11);
+    expect(Accounts).toHaveLength(12);
     expect(Accounts?.find((account) => account.Id === '101010101010')?.State).toBe('SUSPENDED');
     expect(Accounts?.find((account) => account.Id === '777777777777')?.State).toBeUndefined();
     expect(Accounts?.find((account) => account.Id === '777777777777')?.Status).toBe('ACTIVE');

@@ -179,13 +179,17 @@ describe('buildAccountPlan', () => {
     expect(plan.unfixable.map((finding) => `${finding.code} ${finding.subject}`)).toEqual(['POLICY_DOCUMENT_UNPARSEABLE kept']);
   });
 
-  it('deletes an unreadable inline policy with another name', async () => {
+  it('leaves an unreadable inline policy for a person', async () => {
     const iam = new FakeIam();
     iam.addRole({ inline: { stray: 'not json' } });
 
     const { plan } = await planFor(iam, desiredRole());
 
-    expect(plan.actions.map((action) => `${action.kind} ${action.target}`)).toEqual(['DeleteRolePolicy stray']);
+    // IAM accepts only JSON in PutRolePolicy, so a rollback could never put this policy back.
+    expect(plan.actions).toEqual([]);
+    expect(plan.unfixable.map((finding) => `${finding.code} ${finding.subject}`)).toEqual([
+      'POLICY_DOCUMENT_UNPARSEABLE stray',
+    ]);
   });
 
   it('names only the service role and never deletes it', async () => {

@@ -149,7 +149,7 @@ export const SKIPPED_ACCOUNT: AccountResult = {
  */
 export function sampleReport(): RunReport {
   return structuredClone({
-    schemaVersion: 1,
+    schemaVersion: 2,
     tool: { name: 'ssm-role-audit', version: '0.1.0' },
     runId: '20261204T192000Z-a1b2c3',
     startedAt: '2026-12-04T19:20:00.000Z',
@@ -176,7 +176,7 @@ export function sampleReport(): RunReport {
     },
     counts: {
       accounts: 4,
-      byStatus: { compliant: 1, noncompliant: 1, error: 1, skipped: 1 },
+      byStatus: { compliant: 1, noncompliant: 1, error: 1, skipped: 1, planned: 0, remediated: 0, remediation_failed: 0 },
       byFinding: {
         TRUST_PRINCIPAL_EXTRA: 1,
         TRUST_HARDENING_MISSING: 1,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
 import { cellCode, codeSpan, escapeCell, escapeText, fencedBlock } from '../../src/report/markdown-text.js';
-import { canonicalJson, renderValueDiff } from '../../src/report/policy-diff.js';
+import { canonicalJson, parseDocumentText, renderValueDiff } from '../../src/report/policy-diff.js';
 
 describe('escapeCell', () => {
   it.each([
@@ -81,5 +81,26 @@ describe('renderValueDiff', () => {
 
   it('shows a missing expected value as all additions', () => {
     expect(renderValueDiff(undefined, ['x'])).toBe('--- expected\n+++ actual\n@@ -0,0 +1,3 @@\n+[\n+  "x"\n+]\n');
+  });
+});
+
+describe('renderValueDiff labels', () => {
+  it('names both sides', () => {
+    expect(renderValueDiff('a', 'b', { old: 'before', new: 'after' })).toBe(
+      '--- before\n+++ after\n@@ -1,1 +1,1 @@\n-a\n+b\n',
+    );
+  });
+});
+
+describe('parseDocumentText', () => {
+  it.each([
+    ['a JSON object', '{"b":1,"a":2}', { b: 1, a: 2 }],
+    ['a JSON array', '[1]', [1]],
+    ['unparseable text', '{"Version":', '{"Version":'],
+    ['a JSON string', '"text"', '"text"'],
+    ['JSON null', 'null', 'null'],
+    ['no document', null, undefined],
+  ])('returns %s', (_name, text, expected) => {
+    expect(parseDocumentText(text)).toEqual(expected);
   });
 });

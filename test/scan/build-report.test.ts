@@ -60,7 +60,15 @@ describe('buildReport', () => {
       retries: 1,
       byOperation: { 'IAM:GetRole': 2, 'Organizations:ListAccounts': 1, 'STS:AssumeRole': 1 },
     });
-    expect(report.counts.byStatus).toEqual({ compliant: 1, noncompliant: 1, error: 0, skipped: 0 });
+    expect(report.counts.byStatus).toEqual({
+      compliant: 1,
+      noncompliant: 1,
+      error: 0,
+      skipped: 0,
+      planned: 0,
+      remediated: 0,
+      remediation_failed: 0,
+    });
     expect(report.exitCode).toBe(1);
     expect(report.complete).toBe(true);
   });
