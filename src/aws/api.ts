@@ -100,13 +100,14 @@ export type Credentials = AwsCredentialIdentity | AwsCredentialIdentityProvider;
 /**
  * Makes the per-service views. `credentials` selects whose identity the calls use: omitted means
  * the base credentials of the run; an account's assumed-role credentials give a view into that account.
- * `counter` receives one count per operation call and per retry.
+ * `counter` receives one count per operation call and per retry. Aborting `signal` cancels the view's
+ * requests in flight and its waits between retries, and makes its later calls fail at once.
  */
 export interface AwsClientFactory {
   /** STS with the base credentials; calls are counted on `counter`, or on the run when omitted. */
-  sts(counter?: CallCounter): StsApi;
+  sts(counter?: CallCounter, signal?: AbortSignal): StsApi;
   organizations(): OrganizationsApi;
-  iam(credentials: Credentials | undefined, counter: CallCounter): IamApi;
+  iam(credentials: Credentials | undefined, counter: CallCounter, signal?: AbortSignal): IamApi;
   /** Releases sockets; call once at the end of a run. */
   close(): void;
 }

@@ -2,10 +2,12 @@
  * Reads what an AWS SDK v3 error carries (error code, HTTP status, request id) without depending on
  * the service's exception classes, so errors from every client are classified the same way.
  */
+import { redactSecrets } from './redact.js';
 
 export interface AwsErrorInfo {
   /** The AWS error code (`AccessDenied`, `NoSuchEntity`), or the Node error code for network failures. */
   code: string;
+  /** The error message with credentials and signatures removed (see `redactSecrets`). */
   message: string;
   httpStatus?: number;
   requestId?: string;
@@ -20,9 +22,13 @@ interface SdkErrorShape {
   $metadata?: { httpStatusCode?: number; requestId?: string };
 }
 
+/**
+ * Describes an error for logs, reports and messages. The message is redacted here, where it is
+ * captured, because AWS error messages can echo request headers.
+ */
 export function describeAwsError(error: unknown): AwsErrorInfo {
   if (typeof error !== 'object' || error === null) {
-    return { code: 'UnknownError', message: String(error) };
+    return { code: 'UnknownError', message: redactSecrets(String(error)) };
   }
   const shape = error as SdkErrorShape;
   const nodeCode = typeof shape.code === 'string' ? shape.code : undefined;
@@ -32,7 +38,7 @@ export function describeAwsError(error: unknown): AwsErrorInfo {
     code:
       wireCode ??
       (nodeCode && (name === undefined || name === 'Error') ? nodeCode : (name ?? nodeCode ?? 'UnknownError')),
-    message: typeof shape.message === 'string' ? shape.message : String(error),
+    message: redactSecrets(typeof shape.message === 'string' ? shape.message : String(error)),
   };
   if (shape.$metadata?.httpStatusCode !== undefined) info.httpStatus = shape.$metadata.httpStatusCode;
   if (shape.$metadata?.requestId) info.requestId = shape.$metadata.requestId;
@@ -52,4 +58,13 @@ export function isNoSuchEntity(error: unknown): boolean {
 export function isAccessDenied(error: unknown): boolean {
   const { code } = describeAwsError(error);
   return code === 'AccessDenied' || code === 'AccessDeniedException';
+}
+
+/**
+ * Expired temporary credentials: `ExpiredToken` from IAM and STS (query protocol), and
+ * `ExpiredTokenException` from JSON services such as Organizations.
+ */
+export function isExpiredToken(error: unknown): boolean {
+  const { code } = describeAwsError(error);
+  return code === 'ExpiredToken' || code === 'ExpiredTokenException';
 }

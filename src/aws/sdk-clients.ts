@@ -4,7 +4,19 @@
  */
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
-import {
+import { createRequire } from 'node:module';
+import type { AwsCredentialIdentityProvider } from '@smithy/types';
+import type { Logger } from '../log/logger.js';
+import type { AwsClientFactory, CallCounter, Credentials, IamApi, OrganizationsApi, StsApi } from './api.js';
+import { isExpiredToken } from './aws-error.js';
+import { BackoffRetryStrategy, type RetryEvent } from './retry.js';
+import type { Sleep } from './timing.js';
+
+// The SDK packages are CommonJS bundles. An ESM `import` of them makes Node.js 20 scan each bundle's
+// source for its export names (cjs-module-lexer) before running it; `require` skips that scan, which
+// took 50-90 ms off the CLI's start-up in `npm run bench`. The types still come from the packages.
+const loadCommonJs = createRequire(import.meta.url);
+const {
   AttachRolePolicyCommand,
   CreateRoleCommand,
   DeleteRoleCommand,
@@ -19,8 +31,8 @@ import {
   PutRolePolicyCommand,
   TagRoleCommand,
   UpdateAssumeRolePolicyCommand,
-} from '@aws-sdk/client-iam';
-import {
+} = loadCommonJs('@aws-sdk/client-iam') as typeof import('@aws-sdk/client-iam');
+const {
   DescribeOrganizationCommand,
   ListAccountsCommand,
   ListAccountsForParentCommand,
@@ -28,11 +40,11 @@ import {
   ListRootsCommand,
   ListTagsForResourceCommand,
   OrganizationsClient,
-} from '@aws-sdk/client-organizations';
-import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
-import { NodeHttpHandler } from '@smithy/node-http-handler';
-import type { AwsCredentialIdentityProvider } from '@smithy/types';
-import type { AwsClientFactory, CallCounter, Credentials, IamApi, OrganizationsApi, StsApi } from './api.js';
+} = loadCommonJs('@aws-sdk/client-organizations') as typeof import('@aws-sdk/client-organizations');
+const { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } = loadCommonJs(
+  '@aws-sdk/client-sts',
+) as typeof import('@aws-sdk/client-sts');
+const { NodeHttpHandler } = loadCommonJs('@smithy/node-http-handler') as typeof import('@smithy/node-http-handler');
 
 export interface AwsSettings {
   /** AWS Region for STS, IAM and Organizations calls; STS is called at this Region's endpoint. */
@@ -41,12 +53,16 @@ export interface AwsSettings {
   endpoint?: string;
   /** Credentials of the run; undefined uses the SDK's default provider chain. */
   credentials?: Credentials;
-  /** Attempts per call including the first, for the SDK's retry strategy. */
+  /** Attempts per call including the first; throttling, timeouts and 5xx errors are retried. */
   maxAttempts: number;
   /** Milliseconds without a response after which a request is abandoned (and retried). */
   requestTimeoutMs: number;
   /** Keep-alive sockets shared by every client; set it to at least the account concurrency. */
   maxSockets: number;
+  /** Waits between retries; tests pass one that does not wait. Real time by default. */
+  retrySleep?: Sleep;
+  /** Receives a debug line per retry and an info line per credential refresh. */
+  logger?: Logger;
 }
 
 interface SdkMetadata {
@@ -55,13 +71,27 @@ interface SdkMetadata {
 
 /**
  * Runs one SDK call and records it, with the retries the SDK made, whether it succeeded or failed.
+ * With `refreshCredentials`, a call rejected with `ExpiredToken` is sent once more after the
+ * credentials were renewed; that second send counts as a retry.
  */
 async function counted<T extends SdkMetadata>(
   counter: CallCounter,
   operation: string,
   call: () => Promise<T>,
+  refreshCredentials?: () => Promise<void>,
 ): Promise<T> {
   counter.recordCall(operation);
+  try {
+    return await attempt(counter, call);
+  } catch (error) {
+    if (refreshCredentials === undefined || !isExpiredToken(error)) throw error;
+    await refreshCredentials();
+    counter.recordRetry();
+    return attempt(counter, call);
+  }
+}
+
+async function attempt<T extends SdkMetadata>(counter: CallCounter, call: () => Promise<T>): Promise<T> {
   try {
     const output = await call();
     recordRetries(counter, output.$metadata?.attempts);
@@ -76,13 +106,39 @@ function recordRetries(counter: CallCounter, attempts: number | undefined): void
   for (let retry = 1; retry < (attempts ?? 1); retry += 1) counter.recordRetry();
 }
 
+/**
+ * Creates the SDK clients of a run. Every client retries with {@link BackoffRetryStrategy} and abandons
+ * a request after `requestTimeoutMs`.
+ */
 export function createSdkClientFactory(settings: AwsSettings, runCounter: CallCounter): AwsClientFactory {
   const requestHandler = new NodeHttpHandler({
     httpAgent: new HttpAgent({ keepAlive: true, maxSockets: settings.maxSockets }),
     httpsAgent: new HttpsAgent({ keepAlive: true, maxSockets: settings.maxSockets }),
     requestTimeout: settings.requestTimeoutMs,
+    // Without it, @smithy/node-http-handler 4.x only logs a warning when requestTimeout passes and keeps
+    // waiting, so a request that never gets a response would hang the account.
+    throwOnRequestTimeout: true,
     connectionTimeout: settings.requestTimeoutMs,
   });
+  const logger = settings.logger;
+  const retryStrategy = (service: string): BackoffRetryStrategy =>
+    new BackoffRetryStrategy({
+      maxAttempts: settings.maxAttempts,
+      sleep: settings.retrySleep,
+      onRetry: (event: RetryEvent) =>
+        logger?.debug(
+          {
+            service,
+            awsErrorCode: event.errorCode,
+            errorType: event.errorType,
+            httpStatus: event.httpStatus,
+            awsRequestId: event.requestId,
+            nextAttempt: event.nextAttempt,
+            delayMs: event.delayMs,
+          },
+          `${service} call failed with ${event.errorCode}; retrying`,
+        ),
+    });
   const common = {
     region: settings.region,
     endpoint: settings.endpoint,
@@ -91,13 +147,31 @@ export function createSdkClientFactory(settings: AwsSettings, runCounter: CallCo
   };
   const baseCredentials = settings.credentials as AwsCredentialIdentityProvider | undefined;
 
-  const stsClient = new STSClient({ ...common, credentials: baseCredentials });
-  const organizationsClient = new OrganizationsClient({ ...common, credentials: baseCredentials });
+  const stsClient = new STSClient({ ...common, retryStrategy: retryStrategy('STS'), credentials: baseCredentials });
+  // Settings that each new client would otherwise look up again in the environment and the shared
+  // config files, creating and catching an error for every one that is unset. The SDK reads them from
+  // the same variables for every service (AWS_USE_FIPS_ENDPOINT, AWS_USE_DUALSTACK_ENDPOINT,
+  // AWS_SDK_UA_APP_ID, AWS_AUTH_SCHEME_PREFERENCE and their profile keys, in @smithy/core's and
+  // @aws-sdk/core's config loaders), so the per-account IAM clients reuse the STS client's memoized providers.
+  const sharedSettings = {
+    useFipsEndpoint: stsClient.config.useFipsEndpoint,
+    useDualstackEndpoint: stsClient.config.useDualstackEndpoint,
+    userAgentAppId: stsClient.config.userAgentAppId,
+    authSchemePreference: stsClient.config.authSchemePreference,
+  };
+  const organizationsClient = new OrganizationsClient({
+    ...common,
+    retryStrategy: retryStrategy('Organizations'),
+    credentials: baseCredentials,
+  });
 
-  const stsView = (counter: CallCounter): StsApi => ({
+  const stsView = (counter: CallCounter, signal: AbortSignal | undefined): StsApi => ({
     getCallerIdentity: () =>
-      counted(counter, 'STS:GetCallerIdentity', () => stsClient.send(new GetCallerIdentityCommand({}))),
-    assumeRole: (input) => counted(counter, 'STS:AssumeRole', () => stsClient.send(new AssumeRoleCommand(input))),
+      counted(counter, 'STS:GetCallerIdentity', () =>
+        stsClient.send(new GetCallerIdentityCommand({}), { abortSignal: signal }),
+      ),
+    assumeRole: (input) =>
+      counted(counter, 'STS:AssumeRole', () => stsClient.send(new AssumeRoleCommand(input), { abortSignal: signal })),
   });
 
   const organizations: OrganizationsApi = {
@@ -124,37 +198,61 @@ export function createSdkClientFactory(settings: AwsSettings, runCounter: CallCo
   };
 
   return {
-    sts: (counter) => stsView(counter ?? runCounter),
+    sts: (counter, signal) => stsView(counter ?? runCounter, signal),
     organizations: () => organizations,
-    iam(credentials, counter): IamApi {
+    iam(credentials, counter, signal): IamApi {
       const client = new IAMClient({
         ...common,
+        ...sharedSettings,
+        retryStrategy: retryStrategy('IAM'),
         credentials: (credentials ?? baseCredentials) as AwsCredentialIdentityProvider | undefined,
       });
+      const send = <T extends SdkMetadata>(
+        operation: string,
+        call: (options: { abortSignal?: AbortSignal }) => Promise<T>,
+      ): Promise<T> => {
+        // Static and base credentials cannot be renewed; assumed-role credentials (a provider) can.
+        if (typeof credentials !== 'function') return counted(counter, operation, () => call({ abortSignal: signal }));
+
+        // The access key the request was signed with, so that calls rejected together renew the
+        // session once: the provider skips the renewal when that key was already replaced.
+        let usedAccessKeyId: string | undefined;
+        const sendOnce = async (): Promise<T> => {
+          usedAccessKeyId = (await credentials()).accessKeyId;
+          return call({ abortSignal: signal });
+        };
+        const renew = async (): Promise<void> => {
+          logger?.info({ operation }, `${operation} failed with ExpiredToken; renewing the credentials and retrying once`);
+          await credentials({ forceRefresh: true, expiredAccessKeyId: usedAccessKeyId });
+        };
+        return counted(counter, operation, sendOnce, renew);
+      };
       return {
-        getRole: (input) => counted(counter, 'IAM:GetRole', () => client.send(new GetRoleCommand(input))),
+        getRole: (input) => send('IAM:GetRole', (options) => client.send(new GetRoleCommand(input), options)),
         listAttachedRolePolicies: (input) =>
-          counted(counter, 'IAM:ListAttachedRolePolicies', () =>
-            client.send(new ListAttachedRolePoliciesCommand(input)),
+          send('IAM:ListAttachedRolePolicies', (options) =>
+            client.send(new ListAttachedRolePoliciesCommand(input), options),
           ),
         listRolePolicies: (input) =>
-          counted(counter, 'IAM:ListRolePolicies', () => client.send(new ListRolePoliciesCommand(input))),
+          send('IAM:ListRolePolicies', (options) => client.send(new ListRolePoliciesCommand(input), options)),
         getRolePolicy: (input) =>
-          counted(counter, 'IAM:GetRolePolicy', () => client.send(new GetRolePolicyCommand(input))),
-        createRole: (input) => counted(counter, 'IAM:CreateRole', () => client.send(new CreateRoleCommand(input))),
+          send('IAM:GetRolePolicy', (options) => client.send(new GetRolePolicyCommand(input), options)),
+        createRole: (input) => send('IAM:CreateRole', (options) => client.send(new CreateRoleCommand(input), options)),
         updateAssumeRolePolicy: (input) =>
-          counted(counter, 'IAM:UpdateAssumeRolePolicy', () => client.send(new UpdateAssumeRolePolicyCommand(input))),
+          send('IAM:UpdateAssumeRolePolicy', (options) =>
+            client.send(new UpdateAssumeRolePolicyCommand(input), options),
+          ),
         attachRolePolicy: (input) =>
-          counted(counter, 'IAM:AttachRolePolicy', () => client.send(new AttachRolePolicyCommand(input))),
+          send('IAM:AttachRolePolicy', (options) => client.send(new AttachRolePolicyCommand(input), options)),
         detachRolePolicy: (input) =>
-          counted(counter, 'IAM:DetachRolePolicy', () => client.send(new DetachRolePolicyCommand(input))),
+          send('IAM:DetachRolePolicy', (options) => client.send(new DetachRolePolicyCommand(input), options)),
         putRolePolicy: (input) =>
-          counted(counter, 'IAM:PutRolePolicy', () => client.send(new PutRolePolicyCommand(input))),
+          send('IAM:PutRolePolicy', (options) => client.send(new PutRolePolicyCommand(input), options)),
         deleteRolePolicy: (input) =>
-          counted(counter, 'IAM:DeleteRolePolicy', () => client.send(new DeleteRolePolicyCommand(input))),
-        deleteRole: (input) => counted(counter, 'IAM:DeleteRole', () => client.send(new DeleteRoleCommand(input))),
-        tagRole: (input) => counted(counter, 'IAM:TagRole', () => client.send(new TagRoleCommand(input))),
-        getPolicy: (input) => counted(counter, 'IAM:GetPolicy', () => client.send(new GetPolicyCommand(input))),
+          send('IAM:DeleteRolePolicy', (options) => client.send(new DeleteRolePolicyCommand(input), options)),
+        deleteRole: (input) => send('IAM:DeleteRole', (options) => client.send(new DeleteRoleCommand(input), options)),
+        tagRole: (input) => send('IAM:TagRole', (options) => client.send(new TagRoleCommand(input), options)),
+        getPolicy: (input) => send('IAM:GetPolicy', (options) => client.send(new GetPolicyCommand(input), options)),
       };
     },
     close() {

@@ -3,6 +3,8 @@
  * Command modules are imported only when their command runs, which keeps start-up fast.
  */
 import { Command, CommanderError, Option } from 'commander';
+import { DEFAULT_ORGANIZATIONS_RATE_PER_SECOND } from '../aws/pacing.js';
+import { DEFAULT_ACCOUNT_TIMEOUT_SECONDS } from '../scan/limits.js';
 import { AuditError, formatProblem, UsageError } from '../errors.js';
 import { ExitCode } from '../exit-codes.js';
 import { toolVersion } from '../package-info.js';
@@ -104,6 +106,18 @@ function buildProgram(io: CliIo, argv: string[], setExitCode: (code: number) => 
       'milliseconds without a response before an AWS request is abandoned and retried (100-600000)',
       integerParser('--request-timeout', 100, 600_000),
       DEFAULT_REQUEST_TIMEOUT_MS,
+    )
+    .option(
+      '--account-timeout <seconds>',
+      'seconds one account may take before its requests are cancelled and it is reported as an error (1-86400)',
+      integerParser('--account-timeout', 1, 86_400),
+      DEFAULT_ACCOUNT_TIMEOUT_SECONDS,
+    )
+    .option(
+      '--organizations-rate <calls-per-second>',
+      'AWS Organizations calls started per second, one at a time; AWS publishes no limit, so keep it low (1-100)',
+      integerParser('--organizations-rate', 1, 100),
+      DEFAULT_ORGANIZATIONS_RATE_PER_SECOND,
     )
     .option('--fix', 'remediate the drift found: plan, confirm, journal, apply and verify each account')
     .option('--dry-run', 'with --fix: compute and report the plan, write nothing')

@@ -9,6 +9,7 @@ import { UsageError } from '../errors.js';
 import { createLogger, type LogLevel } from '../log/logger.js';
 import { toolVersion } from '../package-info.js';
 import type { FixOptions } from '../scan/fix-phase.js';
+import { installSignalHandlers, Interruption } from '../scan/interruption.js';
 import { runScan } from '../scan/run-scan.js';
 import { confirmPlansAtTerminal } from './confirm.js';
 import { printSummary } from './summary.js';
@@ -28,6 +29,9 @@ export interface ScanCommandOptions {
   externalId?: string;
   maxAttempts: number;
   requestTimeout: number;
+  /** Seconds. */
+  accountTimeout: number;
+  organizationsRate: number;
   fix?: boolean;
   dryRun?: boolean;
   yes?: boolean;
@@ -83,10 +87,14 @@ export async function scanCommand(options: ScanCommandOptions, io: CliIo, reprod
       maxAttempts: options.maxAttempts,
       requestTimeoutMs: options.requestTimeout,
       maxSockets: options.concurrency * 2,
+      logger,
     },
     runCounter,
   );
 
+  // From here on SIGINT and SIGTERM stop the run between accounts and still write a report.
+  const interruption = new Interruption();
+  const removeSignalHandlers = installSignalHandlers(interruption, { logger });
   try {
     const { report, paths } = await runScan(
       {
@@ -101,13 +109,16 @@ export async function scanCommand(options: ScanCommandOptions, io: CliIo, reprod
         accessRoleName: options.accessRoleName,
         externalId: options.externalId,
         fix,
+        organizationsRatePerSecond: options.organizationsRate,
+        accountTimeoutMs: options.accountTimeout * 1000,
         reproduceCommand,
       },
-      { clients, runCounter, logger, toolVersion },
+      { clients, runCounter, logger, toolVersion, interruption },
     );
     printSummary(io.stdout, report, paths);
     return report.exitCode;
   } finally {
+    removeSignalHandlers();
     clients.close();
   }
 }

@@ -38,9 +38,22 @@ export function accessRoleArn(partition: Partition, accountId: string, roleName:
   return `arn:${partition}:iam::${accountId}:role${rolePath}${roleName}`;
 }
 
+/** Options the account credential provider accepts besides those the SDK passes. */
+export interface RenewalOptions {
+  /** Renew now, whatever the time: AWS rejected a call with `ExpiredToken`. */
+  forceRefresh?: boolean;
+  /**
+   * The access key of the rejected call. When the provider's current key differs, another call
+   * renewed the session in the meantime and no new `AssumeRole` is made.
+   */
+  expiredAccessKeyId?: string;
+}
+
 /**
  * Assumes the access role once, so a denied or missing role fails here, then returns a provider that
- * re-assumes it shortly before the session expires.
+ * re-assumes it shortly before the session expires by the `now` clock, or when called with
+ * {@link RenewalOptions} after AWS rejected a call with `ExpiredToken`. Concurrent renewals share one
+ * `AssumeRole` call.
  */
 export async function assumeAccessRole(input: AssumeAccessRoleInput): Promise<AccountCredentials> {
   const roleArn = accessRoleArn(input.partition, input.accountId, input.roleName, input.rolePath);
@@ -48,15 +61,28 @@ export async function assumeAccessRole(input: AssumeAccessRoleInput): Promise<Ac
   let current = await requestSession(input, roleArn);
   let pending: Promise<AwsCredentialIdentity> | undefined;
 
-  const provider: AwsCredentialIdentityProvider = async () => {
-    const expiresAt = current.expiration?.getTime() ?? Number.POSITIVE_INFINITY;
-    if (expiresAt - now() > REFRESH_MARGIN_MS) return current;
+  const renew = async (): Promise<AwsCredentialIdentity> => {
     pending ??= requestSession(input, roleArn).finally(() => {
       pending = undefined;
     });
     current = await pending;
     return current;
   };
+  const provider: AwsCredentialIdentityProvider = async (options?: RenewalOptions) => {
+    if (options?.forceRefresh === true) {
+      const alreadyRenewed =
+        options.expiredAccessKeyId !== undefined && options.expiredAccessKeyId !== current.accessKeyId;
+      if (alreadyRenewed && pending === undefined) return current;
+      return renew();
+    }
+    const expiresAt = current.expiration?.getTime() ?? Number.POSITIVE_INFINITY;
+    if (expiresAt - now() > REFRESH_MARGIN_MS) return current;
+    return renew();
+  };
+  // The SDK wraps a credential provider in its own cache, which decides expiry by the system clock
+  // (`memoizeIdentityProvider` in @smithy/core). A provider marked `memoized` is called on every
+  // request instead, so the `now` clock above decides when to renew.
+  Object.assign(provider, { memoized: true });
   return { roleArn, provider };
 }
 

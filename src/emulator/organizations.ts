@@ -17,6 +17,8 @@ export interface OrganizationsRequest {
   input: Record<string, unknown>;
   /** Largest page that list calls return, below MaxResults. Undefined for no cap. */
   pageSizeCap?: number;
+  /** Account ids that ListAccounts lists a second time, after every account. */
+  listedTwice?: readonly string[];
 }
 
 type Handler = (request: OrganizationsRequest) => unknown;
@@ -144,7 +146,12 @@ const handlers: Record<string, Handler> = {
   },
 
   ListAccounts(request) {
-    const page = paginate(request, 'ListAccounts', [...request.state.accounts.values()]);
+    const accounts = [...request.state.accounts.values()];
+    for (const id of request.listedTwice ?? []) {
+      const account = request.state.accounts.get(id);
+      if (account !== undefined) accounts.push(account);
+    }
+    const page = paginate(request, 'ListAccounts', accounts);
     return { Accounts: page.items.map(accountJson), NextToken: page.NextToken };
   },
 

@@ -49,6 +49,11 @@ export interface EmulatorOptions {
   pageSizeCap?: { iam?: number; organizations?: number };
   /** Seed of the generators that decide probabilistic faults, 1 by default. */
   faultSeed?: number;
+  /**
+   * Account ids that ListAccounts lists twice, the second time after every other account, to test
+   * callers against a listing that repeats an account. Unknown ids are ignored.
+   */
+  listAccountsTwice?: string[];
   /** Logger for start, stop and internal failures, silent by default. Calls and AWS errors are not logged. */
   logger?: Logger;
 }
@@ -79,6 +84,8 @@ export interface Emulator {
   callerCredentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
   calls(): CallRecord[];
   callCount(filter?: CallFilter): number;
+  /** The distinct regions of the SigV4 credential scopes of matching calls, sorted. */
+  signingRegions(filter?: CallFilter): string[];
   resetCalls(): void;
   faults: { add(rule: FaultRule): () => void; clear(): void };
   state: EmulatorStateView;
@@ -217,8 +224,10 @@ function faultError(service: ServiceName, rule: FaultRule): ApiError {
 
 class CallCounter {
   private readonly records = new Map<string, CallRecord>();
+  /** Signing regions by the same key as `records`. */
+  private readonly regions = new Map<string, Set<string>>();
 
-  record(service: ServiceName, operation: string, accountId: string | undefined, failed: boolean): void {
+  record(service: ServiceName, operation: string, accountId: string | undefined, failed: boolean, region?: string): void {
     const key = `${service} ${operation} ${accountId ?? ''}`;
     let record = this.records.get(key);
     if (record === undefined) {
@@ -229,6 +238,26 @@ class CallCounter {
     if (failed) {
       record.errors++;
     }
+    if (region !== undefined) {
+      let regions = this.regions.get(key);
+      if (regions === undefined) {
+        regions = new Set();
+        this.regions.set(key, regions);
+      }
+      regions.add(region);
+    }
+  }
+
+  signingRegions(filter: CallFilter = {}): string[] {
+    const found = new Set<string>();
+    for (const [key, record] of this.records) {
+      if (matches(record, filter)) {
+        for (const region of this.regions.get(key) ?? []) {
+          found.add(region);
+        }
+      }
+    }
+    return [...found].sort();
   }
 
   list(): CallRecord[] {
@@ -238,11 +267,7 @@ class CallCounter {
   count(filter: CallFilter = {}): number {
     let total = 0;
     for (const record of this.records.values()) {
-      if (
-        (filter.service === undefined || filter.service === record.service) &&
-        (filter.operation === undefined || filter.operation === record.operation) &&
-        (filter.accountId === undefined || filter.accountId === record.accountId)
-      ) {
+      if (matches(record, filter)) {
         total += record.count;
       }
     }
@@ -251,7 +276,16 @@ class CallCounter {
 
   reset(): void {
     this.records.clear();
+    this.regions.clear();
   }
+}
+
+function matches(record: CallRecord, filter: CallFilter): boolean {
+  return (
+    (filter.service === undefined || filter.service === record.service) &&
+    (filter.operation === undefined || filter.operation === record.operation) &&
+    (filter.accountId === undefined || filter.accountId === record.accountId)
+  );
 }
 
 /**
@@ -296,7 +330,13 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
           throw faultError('organizations', { kind: 'throttle' });
         }
         return jsonResponse(
-          handleOrganizations(operation, { state, principal: caller, input: routed.input!, pageSizeCap: options.pageSizeCap?.organizations }),
+          handleOrganizations(operation, {
+            state,
+            principal: caller,
+            input: routed.input!,
+            pageSizeCap: options.pageSizeCap?.organizations,
+            listedTwice: options.listAccountsTwice,
+          }),
         );
       }
       const params = routed.params!;
@@ -354,7 +394,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
     }
     const fault = decision.terminal;
     if (fault !== undefined) {
-      counter.record(routed.service, routed.operation, accountId, true);
+      counter.record(routed.service, routed.operation, accountId, true, scope?.region);
       if (fault.kind === 'drop') {
         request.socket.destroy();
         return;
@@ -367,7 +407,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
     }
 
     const wire = dispatch(routed, request, principal, scope !== undefined, requestId);
-    counter.record(routed.service, routed.operation, accountId, wire.status >= 400);
+    counter.record(routed.service, routed.operation, accountId, wire.status >= 400, scope?.region);
     send(response, wire, requestId);
   };
 
@@ -397,6 +437,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
     callerCredentials: { accessKeyId: org.caller.accessKeyId, secretAccessKey: org.caller.secretAccessKey },
     calls: () => counter.list(),
     callCount: (filter) => counter.count(filter),
+    signingRegions: (filter) => counter.signingRegions(filter),
     resetCalls: () => counter.reset(),
     faults: { add: (rule) => faults.add(rule), clear: () => faults.clear() },
     state: createStateView(state),

@@ -9,15 +9,16 @@ import { accessRoleArn } from '../credentials/assume-role.js';
 import type { AccountResult, OrgAccount } from '../model.js';
 import { assessAccount, type AssessedAccount, type AssessmentContext } from './assess-account.js';
 
-/** Seconds one account may take when `--account-timeout` is not given. */
-export const DEFAULT_ACCOUNT_TIMEOUT_SECONDS = 300;
-
-/** Returns a factory whose STS and IAM views are cancelled when `signal` aborts. */
+/**
+ * Returns a factory whose STS and IAM views are cancelled when `signal` aborts, or when a signal that
+ * a caller passes to the view aborts.
+ */
 export function withAbortSignal(clients: AwsClientFactory, signal: AbortSignal): AwsClientFactory {
+  const either = (other: AbortSignal | undefined): AbortSignal => (other ? AbortSignal.any([signal, other]) : signal);
   return {
-    sts: (counter) => clients.sts(counter, signal),
+    sts: (counter, other) => clients.sts(counter, either(other)),
     organizations: () => clients.organizations(),
-    iam: (credentials, counter) => clients.iam(credentials, counter, signal),
+    iam: (credentials, counter, other) => clients.iam(credentials, counter, either(other)),
     close: () => clients.close(),
   };
 }

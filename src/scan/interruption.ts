@@ -11,18 +11,17 @@ export type InterruptSignal = 'SIGINT' | 'SIGTERM';
 
 export const INTERRUPT_SIGNALS: readonly InterruptSignal[] = ['SIGINT', 'SIGTERM'];
 
-/** The exit code of a run stopped by `signal`: 128 plus the signal number, as shells report it. */
+/** Returns the exit code of a run stopped by `signal`: 128 plus the signal number, as shells report it. */
 export function exitCodeForSignal(signal: InterruptSignal): number {
   return signal === 'SIGINT' ? ExitCode.InterruptedBySigint : ExitCode.InterruptedBySigterm;
 }
 
 /**
- * Whether the run was asked to stop, and by which signal. The scan checks `requested` before it starts
- * each account; the CLI sets it from signal handlers, and tests call `request` directly.
+ * The stop request of a run: whether one was made, and by which signal. The scan checks `requested`
+ * before it starts each account. The CLI sets it from signal handlers, and tests call `request`.
  */
 export class Interruption {
   private received: InterruptSignal | undefined;
-  private readonly listeners: ((signal: InterruptSignal) => void)[] = [];
 
   /** The first signal received, or undefined. */
   get signal(): InterruptSignal | undefined {
@@ -33,16 +32,9 @@ export class Interruption {
     return this.received !== undefined;
   }
 
-  /** Records a stop request. Only the first one counts; later ones keep the first signal. */
+  /** Records a stop request. Only the first one counts, so `signal` stays the first signal received. */
   request(signal: InterruptSignal): void {
-    if (this.received !== undefined) return;
-    this.received = signal;
-    for (const listener of this.listeners) listener(signal);
-  }
-
-  /** Calls `listener` once when a stop is requested. */
-  onRequest(listener: (signal: InterruptSignal) => void): void {
-    this.listeners.push(listener);
+    this.received ??= signal;
   }
 }
 
@@ -84,16 +76,35 @@ export function installSignalHandlers(interruption: Interruption, options: Signa
   };
 }
 
+/** What an interruption kept from running. */
+export interface InterruptedWork {
+  /** Accounts listed and in scope that were never started. */
+  accountsNotStarted: number;
+  /** Whether the listing of the organization was stopped before its end. */
+  listingStopped: boolean;
+}
+
 /**
- * Marks a report as interrupted: incomplete, with the signal and the number of listed accounts that
- * were never started in `incompleteReason`, and the signal's exit code. An earlier reason, such as a
- * failed listing, is kept after the new one.
+ * Marks a report as interrupted: incomplete, with the signal's exit code, and an `incompleteReason`
+ * that names the signal and what was not done. An earlier reason, such as a failed listing, is kept
+ * after the new one. A run interrupted after its last account started is still marked, because a
+ * `--fix` run makes no writes once a stop is requested.
  */
-export function markInterrupted(report: RunReport, signal: InterruptSignal, accountsNotStarted: number): void {
-  const notStarted =
-    accountsNotStarted === 1 ? '1 listed account was not started' : `${accountsNotStarted} listed accounts were not started`;
-  const reason = `Interrupted by ${signal}: ${notStarted}, and accounts not yet listed were not assessed.`;
+export function markInterrupted(report: RunReport, signal: InterruptSignal, work: InterruptedWork): void {
+  const reason = interruptionReason(signal, work);
   report.complete = false;
   report.incompleteReason = report.incompleteReason === undefined ? reason : `${reason} ${report.incompleteReason}`;
   report.exitCode = exitCodeForSignal(signal);
+}
+
+function interruptionReason(signal: InterruptSignal, work: InterruptedWork): string {
+  const count = work.accountsNotStarted;
+  if (count === 0 && !work.listingStopped) {
+    return `Interrupted by ${signal} after every listed account had started; each of them was assessed.`;
+  }
+  const notStarted = count === 1 ? '1 listed account was not started' : `${count} listed accounts were not started`;
+  if (work.listingStopped) {
+    return `Interrupted by ${signal}: ${notStarted}, and accounts not yet listed were not assessed.`;
+  }
+  return `Interrupted by ${signal}: ${notStarted}.`;
 }

@@ -5,8 +5,10 @@
  */
 import { randomBytes } from 'node:crypto';
 import pLimit from 'p-limit';
-import { CallCounter, type AwsClientFactory } from '../aws/api.js';
+import { CallCounter, type AwsClientFactory, type OrganizationsApi } from '../aws/api.js';
 import { describeAwsError } from '../aws/aws-error.js';
+import { DEFAULT_ORGANIZATIONS_RATE_PER_SECOND, pacedOrganizations } from '../aws/pacing.js';
+import type { Sleep } from '../aws/timing.js';
 import { configNeedsOrganizationalUnits, configNeedsTags, loadConfig } from '../config/index.js';
 import { identifyCaller, type CallerIdentity } from '../credentials/caller.js';
 import { discoverAccounts } from '../discover/accounts.js';
@@ -14,8 +16,12 @@ import { EnumerationError } from '../errors.js';
 import type { Logger } from '../log/logger.js';
 import type { AccountResult, OrgAccount, RunReport } from '../model.js';
 import { checkReportDirWritable, writeReports, type ReportPaths } from '../report/index.js';
-import { assessAccount, type AssessedAccount, type AssessmentContext } from './assess-account.js';
+import type { AssessedAccount, AssessmentContext } from './assess-account.js';
 import { buildReport } from './build-report.js';
+import { assessWithDeadline } from './deadline.js';
+import { markInterrupted, type Interruption } from './interruption.js';
+import { DEFAULT_ACCOUNT_TIMEOUT_SECONDS } from './limits.js';
+import { withAccountRetries } from './retry-totals.js';
 import { runFixPhase, type FixOptions } from './fix-phase.js';
 
 export interface ScanOptions {
@@ -39,6 +45,10 @@ export interface ScanOptions {
   externalId?: string;
   /** Remediate the drift after assessing: `--fix`. */
   fix?: FixOptions;
+  /** Organizations calls started per second, also the burst; `--organizations-rate`. */
+  organizationsRatePerSecond?: number;
+  /** Milliseconds one account may take before it ends as an `ACCOUNT_TIMEOUT` error; `--account-timeout`. */
+  accountTimeoutMs?: number;
   /** The command line that reproduces this run, for the report; must hold no secret. */
   reproduceCommand: string;
 }
@@ -49,6 +59,10 @@ export interface ScanDependencies {
   runCounter: CallCounter;
   logger: Logger;
   now?: () => number;
+  /** Waits of the Organizations pacing; real time by default. */
+  sleep?: Sleep;
+  /** Checked before each account starts; the CLI sets it on SIGINT and SIGTERM. */
+  interruption?: Interruption;
   runId?: string;
   toolVersion: string;
 }
@@ -74,8 +88,9 @@ export async function runScan(options: ScanOptions, deps: ScanDependencies): Pro
   await checkReportDirWritable(options.reportDir);
 
   const caller = await identifyBaseCredentials(deps);
-  const organizations = deps.clients.organizations();
-  const organization = await describeOrganization(deps);
+  const ratePerSecond = options.organizationsRatePerSecond ?? DEFAULT_ORGANIZATIONS_RATE_PER_SECOND;
+  const organizations = pacedOrganizations(deps.clients.organizations(), { ratePerSecond, sleep: deps.sleep });
+  const organization = await describeOrganization(organizations);
   logger.info(
     { callerArn: caller.arn, organizationId: organization.id, managementAccountId: organization.managementAccountId },
     'scan started',
@@ -102,6 +117,9 @@ export async function runScan(options: ScanOptions, deps: ScanDependencies): Pro
   let discovered = 0;
   let listingError: unknown;
   const listedFirst: OrgAccount[] = [];
+  // What an interruption cut short, for the report's incompleteReason.
+  const stopped = { accountsNotStarted: 0, listingStopped: false };
+  const accountTimeoutMs = options.accountTimeoutMs ?? DEFAULT_ACCOUNT_TIMEOUT_SECONDS * 1000;
 
   const record = (result: AccountResult): void => {
     results.set(result.accountId, result);
@@ -110,7 +128,11 @@ export async function runScan(options: ScanOptions, deps: ScanDependencies): Pro
   // Accounts with drift, kept with their desired and observed role so --fix can plan and apply.
   const drifted: AssessedAccount[] = [];
   const assess = async (account: OrgAccount): Promise<void> => {
-    const assessed = await assessAccount(context, account);
+    if (deps.interruption?.requested) {
+      stopped.accountsNotStarted += 1;
+      return;
+    }
+    const assessed = await assessWithDeadline(context, account, accountTimeoutMs);
     if (options.fix && assessed.result.status === 'noncompliant') drifted.push(assessed);
     record(assessed.result);
   };
@@ -128,6 +150,11 @@ export async function runScan(options: ScanOptions, deps: ScanDependencies): Pro
       }
       seen.add(account.id);
       if ((include && !include.has(account.id)) || exclude.has(account.id)) continue;
+      if (deps.interruption?.requested) {
+        stopped.accountsNotStarted += 1;
+        stopped.listingStopped = true;
+        break;
+      }
 
       discovered += 1;
       if (account.state !== 'ACTIVE') {
@@ -150,7 +177,7 @@ export async function runScan(options: ScanOptions, deps: ScanDependencies): Pro
     listingError = error;
     const aws = describeAwsError(error);
     logger.error(
-      { err: error, awsErrorCode: aws.code, awsRequestId: aws.requestId },
+      { awsErrorCode: aws.code, awsRequestId: aws.requestId, error: aws.message },
       'listing the organization failed; the report will be marked incomplete',
     );
   }
@@ -160,7 +187,8 @@ export async function runScan(options: ScanOptions, deps: ScanDependencies): Pro
   }
   await Promise.all(assessments);
 
-  const remediation = options.fix
+  // A stop requested during the assessments also keeps --fix from starting its writes.
+  const remediation = options.fix && !deps.interruption?.requested
     ? await runFixPhase(drifted, {
         options: options.fix,
         runId,
@@ -193,10 +221,11 @@ export async function runScan(options: ScanOptions, deps: ScanDependencies): Pro
     options,
     roleName: loaded.config.role.name,
     results: [...results.values()],
-    runCounter: deps.runCounter,
+    runCounter: withAccountRetries(deps.runCounter, results.values()),
     listingError,
     remediation,
   });
+  if (deps.interruption?.signal) markInterrupted(report, deps.interruption.signal, stopped);
   const paths = await writeReports(report, { reportDir: options.reportDir });
   logger.info(
     { exitCode: report.exitCode, counts: report.counts.byStatus, jsonReport: paths.jsonPath },
@@ -228,10 +257,10 @@ async function identifyBaseCredentials(deps: ScanDependencies): Promise<CallerId
 }
 
 async function describeOrganization(
-  deps: ScanDependencies,
+  organizations: OrganizationsApi,
 ): Promise<{ id?: string; managementAccountId?: string }> {
   try {
-    const output = await deps.clients.organizations().describeOrganization();
+    const output = await organizations.describeOrganization();
     return { id: output.Organization?.Id, managementAccountId: output.Organization?.MasterAccountId };
   } catch (error) {
     const aws = describeAwsError(error);
