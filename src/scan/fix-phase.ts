@@ -20,6 +20,7 @@ import {
 } from '../remediate/index.js';
 import { describeAwsError } from '../aws/aws-error.js';
 import type { AssessedAccount } from './assess-account.js';
+import type { Interruption } from './interruption.js';
 
 /** How many accounts one `--fix` run may change unless `--max-accounts-changed` says otherwise. */
 export const DEFAULT_MAX_ACCOUNTS_CHANGED = 25;
@@ -54,6 +55,8 @@ export interface FixPhaseContext {
   listingComplete: boolean;
   logger: Logger;
   now: () => number;
+  /** A stop request (SIGINT, SIGTERM): accounts not started yet get no write. */
+  interruption?: Interruption;
 }
 
 export async function runFixPhase(drifted: AssessedAccount[], context: FixPhaseContext): Promise<RunRemediation> {
@@ -162,6 +165,11 @@ async function applyAndVerify(
   const { result, desired, iam } = assessed;
   if (!desired || !iam) return;
   const logger = context.logger.child({ accountId: result.accountId, roleArn: result.roleArn });
+  if (context.interruption?.requested) {
+    // Writes already under way in other accounts finish with their journal entries; this one never starts.
+    logger.warn({ signal: context.interruption.signal }, 'fix not started in this account: the run was interrupted');
+    return;
+  }
 
   let leftUnfixed: FindingRef[];
   try {

@@ -206,6 +206,7 @@ export async function runScan(options: ScanOptions, deps: ScanDependencies): Pro
         listingComplete: listingError === undefined,
         logger,
         now,
+        interruption: deps.interruption,
       })
     : undefined;
 

@@ -10,6 +10,7 @@ import { CallCounter } from '../../src/aws/api.js';
 import { createSdkClientFactory } from '../../src/aws/sdk-clients.js';
 import type { Emulator } from '../../src/emulator/index.js';
 import { createLogger, type LogLevel } from '../../src/log/logger.js';
+import type { Interruption } from '../../src/scan/interruption.js';
 import { runScan, type ScanOptions, type ScanOutcome } from '../../src/scan/run-scan.js';
 
 export const DEMO_ORG = 'config/demo-org.yaml';
@@ -45,9 +46,16 @@ export interface ScanRun extends ScanOutcome {
 export async function scanEmulator(
   emulator: Emulator,
   options: Partial<ScanOptions> = {},
-  settings: { logLevel?: LogLevel; maxAttempts?: number; requestTimeoutMs?: number } = {},
+  settings: {
+    logLevel?: LogLevel;
+    maxAttempts?: number;
+    requestTimeoutMs?: number;
+    interruption?: Interruption;
+    /** A log sink of the test's own, for example one that reacts to a log line. */
+    logs?: TextSink;
+  } = {},
 ): Promise<ScanRun> {
-  const logs = new TextSink();
+  const logs = settings.logs ?? new TextSink();
   const runCounter = new CallCounter();
   const clients = createSdkClientFactory(
     {
@@ -76,6 +84,7 @@ export async function scanEmulator(
         runCounter,
         logger: createLogger({ level: settings.logLevel ?? 'info', pretty: false, destination: logs }),
         toolVersion: '0.0.0-test',
+        interruption: settings.interruption,
       },
     );
     return { ...outcome, logs };

@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/program.js';
 import { loadOrgFile, startEmulator, type Emulator } from '../../src/emulator/index.js';
 import { readJournal } from '../../src/remediate/index.js';
+import { Interruption } from '../../src/scan/interruption.js';
 import { DEMO_ORG, TextSink, scanEmulator, tempDir } from '../_helpers/scan-harness.js';
 
 const WRITE_OPERATIONS = new Set([
@@ -135,6 +136,31 @@ describe('--fix', () => {
     expect(await readFile(run.report.remediation!.journalPath!, 'utf8')).not.toContain(
       emulator.callerCredentials.secretAccessKey,
     );
+  });
+});
+
+describe('--fix interrupted', () => {
+  it('finishes the account in progress and starts no other', async () => {
+    const interruption = new Interruption();
+    // SIGINT arrives as soon as the first account's fix is verified.
+    const logs = new (class extends TextSink {
+      override _write(chunk: Buffer | string, encoding: BufferEncoding, callback: () => void): void {
+        if (/"msg":"account \d{12} (remediated|noncompliant)"/.test(chunk.toString()) && /"verified"/.test(chunk.toString())) {
+          interruption.request('SIGINT');
+        }
+        super._write(chunk, encoding, callback);
+      }
+    })();
+
+    const run = await scanEmulator(emulator, { concurrency: 1, fix: FIX }, { interruption, logs });
+
+    const remediated = run.report.accounts.filter((a) => a.status === 'remediated');
+    expect(remediated).toHaveLength(1);
+    expect(run.report.complete).toBe(false);
+    expect(run.report.exitCode).toBe(130);
+    const { records } = await readJournal(run.report.remediation!.journalPath!);
+    const changed = new Set(records.filter((record) => record.type === 'before').map((record) => record.accountId));
+    expect([...changed]).toEqual([remediated[0]!.accountId]);
   });
 });
 
