@@ -15,6 +15,11 @@ export interface AccountFacts {
   ouIds: string[];
   /** Account tags; undefined when they were not read, which matches no tag criterion. */
   tags?: Record<string, string>;
+  /**
+   * Decides the tag criterion of the override at each index when `tags` were not read, so a caller
+   * can try what each combination of tag overrides would give before paying for the tag read.
+   */
+  assumeTagMatch?: (overrideIndex: number) => boolean;
 }
 
 /** The partition of the caller and the region of the clients, which fill `${Partition}` and `${Region}`. */
@@ -43,8 +48,8 @@ export function resolveDesiredRole(
   let hardening = config.role.trustPolicy.hardening;
   const inlinePolicies = new Set(config.role.inlinePolicies);
 
-  for (const override of config.overrides) {
-    if (!overrideMatches(override.match, account)) {
+  for (const [index, override] of config.overrides.entries()) {
+    if (!overrideMatches(override.match, account, index)) {
       continue;
     }
     for (const rule of override.managedPolicies ?? []) {
@@ -141,7 +146,7 @@ function buildTrustPolicy(
  * Within a kind, one value is enough: one of the account ids, one of the OUs above the account, or
  * one of the tags with the same value.
  */
-export function overrideMatches(match: AccountMatch, account: AccountFacts): boolean {
+export function overrideMatches(match: AccountMatch, account: AccountFacts, overrideIndex?: number): boolean {
   const { accounts, organizationalUnits, tags } = match;
 
   // Validation rejects a match without criteria. A config built in code could still have one, and
@@ -154,6 +159,9 @@ export function overrideMatches(match: AccountMatch, account: AccountFacts): boo
   }
   if (organizationalUnits !== undefined && !organizationalUnits.some((ouId) => account.ouIds.includes(ouId))) {
     return false;
+  }
+  if (tags !== undefined && account.tags === undefined && account.assumeTagMatch && overrideIndex !== undefined) {
+    return account.assumeTagMatch(overrideIndex);
   }
   if (tags !== undefined) {
     const accountTags = account.tags ?? {};

@@ -12,6 +12,7 @@ import { readAccountTags } from '../discover/accounts.js';
 import { AuditError } from '../errors.js';
 import { evaluateRole } from '../evaluate/index.js';
 import { inspectRole } from '../inspect/role.js';
+import { evaluateWithoutTags } from './tag-free.js';
 import type { AccountError, AccountResult, DesiredRole, Finding, ObservedRole, OrgAccount } from '../model.js';
 
 export interface AssessmentContext {
@@ -23,8 +24,10 @@ export interface AssessmentContext {
   accessRoleName: string;
   externalId?: string;
   roleSessionName: string;
-  /** Read account tags before resolving the desired state, because an override matches on tags. */
+  /** An override matches on tags, so the tags are read whenever they could change the findings. */
   needsTags: boolean;
+  /** A `--fix` run, which needs the exact desired state and so always reads the tags it needs. */
+  fix: boolean;
   now: () => number;
 }
 
@@ -93,18 +96,26 @@ export async function assessAccount(
 
   // Inspect and evaluate.
   try {
-    const tags = context.needsTags ? await readAccountTags(context.organizations, account.id) : account.tags;
-    const desired = resolveDesiredRole(
-      context.config,
-      { id: account.id, ouIds: account.ouPath.map((ou) => ou.id), tags },
-      { partition, region: context.region },
-    );
+    // Overrides never change the role name, so the role is read before the tags are known.
     const iam = context.clients.iam(credentials, counter);
-    const observed = await inspectRole(iam, desired.roleName);
+    const observed = await inspectRole(iam, context.config.role.name);
     if (observed) result.roleArn = observed.arn;
-    result.findings = evaluateRole(desired, observed, { accountId: account.id, partition });
+
+    const facts = { id: account.id, ouIds: account.ouPath.map((ou) => ou.id) };
+    const resolveContext = { partition, region: context.region };
+    let evaluation =
+      context.needsTags && !context.fix
+        ? evaluateWithoutTags(context.config, facts, observed, resolveContext)
+        : undefined;
+    if (!evaluation) {
+      const tags = context.needsTags ? await readAccountTags(context.organizations, account.id) : account.tags;
+      const desired = resolveDesiredRole(context.config, { ...facts, tags }, resolveContext);
+      evaluation = { desired, findings: evaluateRole(desired, observed, { accountId: account.id, partition }) };
+    }
+
+    result.findings = evaluation.findings;
     result.status = statusOf(result.findings);
-    Object.assign(assessed, { desired, observed, iam });
+    Object.assign(assessed, { desired: evaluation.desired, observed, iam });
   } catch (error) {
     result.error = toAccountError(error, 'inspect', result.roleArn);
   }

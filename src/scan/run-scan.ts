@@ -106,6 +106,7 @@ export async function runScan(options: ScanOptions, deps: ScanDependencies): Pro
     externalId: options.externalId,
     roleSessionName: `ssm-role-audit-${runId}`.slice(0, 64),
     needsTags: configNeedsTags(loaded.config),
+    fix: options.fix !== undefined,
     now,
   };
 
