@@ -63,7 +63,7 @@ function buildProgram(io: CliIo, argv: string[], setExitCode: (code: number) => 
     })
     .showHelpAfterError('(run with --help for the options)');
 
-  program
+  const scan = program
     .command('scan', { isDefault: true })
     .description('Read the role in every in-scope account, compare it with the desired state and write reports.')
     .option('--config <file>', 'desired-state file (YAML or JSON)', 'config/desired-state.yaml')
@@ -80,33 +80,8 @@ function buildProgram(io: CliIo, argv: string[], setExitCode: (code: number) => 
       integerParser('--concurrency', 1, 512),
       DEFAULT_CONCURRENCY,
     )
-    .option('--report-dir <dir>', 'folder for the JSON and Markdown reports', 'reports')
-    .option('--profile <name>', 'AWS shared-config profile for the base credentials (default: the SDK credential chain)')
-    .option('--region <region>', 'AWS Region for STS, IAM and Organizations calls (default: AWS_REGION or the profile)')
-    .option(
-      '--endpoint-url <url>',
-      'one endpoint for STS, IAM and Organizations, such as the local emulator (default: AWS_ENDPOINT_URL, else AWS)',
-      parseEndpointUrl,
-    )
-    .option(
-      '--access-role-name <name>',
-      'role assumed in each member account',
-      parseRoleName,
-      'OrganizationAccountAccessRole',
-    )
-    .option('--external-id <id>', 'external id passed to sts:AssumeRole', parseExternalId)
-    .option(
-      '--max-attempts <n>',
-      'attempts per AWS call, first one included; throttling and server errors are retried with backoff (1-20)',
-      integerParser('--max-attempts', 1, 20),
-      DEFAULT_MAX_ATTEMPTS,
-    )
-    .option(
-      '--request-timeout <ms>',
-      'milliseconds without a response before an AWS request is abandoned and retried (100-600000)',
-      integerParser('--request-timeout', 100, 600_000),
-      DEFAULT_REQUEST_TIMEOUT_MS,
-    )
+    .option('--report-dir <dir>', 'folder for the JSON and Markdown reports', 'reports');
+  addAccountAccessOptions(scan, 'role assumed in each member account')
     .option(
       '--account-timeout <seconds>',
       'seconds one account may take before its requests are cancelled and it is reported as an error (1-86400)',
@@ -136,7 +111,7 @@ function buildProgram(io: CliIo, argv: string[], setExitCode: (code: number) => 
       setExitCode(await scanCommand(options, io, reproduceCommand(argv)));
     });
 
-  program
+  const rollback = program
     .command('rollback')
     .description('Restore every account a --fix run changed to its recorded before-state, from the run\'s journal.')
     .argument('<journal-or-report>', 'the .journal.jsonl of a --fix run, or its JSON report')
@@ -144,28 +119,13 @@ function buildProgram(io: CliIo, argv: string[], setExitCode: (code: number) => 
     .option('--dry-run', 'read each account and show the undo actions; write nothing')
     .option('--yes', 'restore without asking; required when stdin is not a terminal')
     .option('--report-dir <dir>', 'folder for the rollback journal (default: the folder of the journal)')
-    .option('--profile <name>', 'AWS shared-config profile for the base credentials (default: the SDK credential chain)')
-    .option('--region <region>', 'AWS Region for STS and IAM calls (default: AWS_REGION or the profile)')
-    .option('--endpoint-url <url>', 'one endpoint for STS and IAM (default: AWS_ENDPOINT_URL, else AWS)', parseEndpointUrl)
-    .option(
-      '--access-role-name <name>',
-      'role assumed in each member account; use the remediation role',
-      parseRoleName,
-      'OrganizationAccountAccessRole',
-    )
-    .option('--external-id <id>', 'external id passed to sts:AssumeRole', parseExternalId)
     .option(
       '--concurrency <n>',
       'accounts restored at the same time (1-512)',
       integerParser('--concurrency', 1, 512),
       DEFAULT_CONCURRENCY,
-    )
-    .option(
-      '--max-attempts <n>',
-      'attempts per AWS call, first one included (1-20)',
-      integerParser('--max-attempts', 1, 20),
-      DEFAULT_MAX_ATTEMPTS,
-    )
+    );
+  addAccountAccessOptions(rollback, 'role assumed in each member account; use the remediation role')
     .addOption(new Option('--log-level <level>', 'log level on stderr').default('info').argParser(parseLogLevel))
     .action(async (source, options) => {
       const { rollbackCommand } = await import('../commands/rollback.js');
@@ -202,6 +162,32 @@ function buildProgram(io: CliIo, argv: string[], setExitCode: (code: number) => 
     });
 
   return program;
+}
+
+/** Adds the options that reach the accounts: base credentials, endpoint, access role and retries. */
+function addAccountAccessOptions(command: Command, accessRoleHelp: string): Command {
+  return command
+    .option('--profile <name>', 'AWS shared-config profile for the base credentials (default: the SDK credential chain)')
+    .option('--region <region>', 'AWS Region of the STS, IAM and Organizations calls (default: AWS_REGION or the profile)')
+    .option(
+      '--endpoint-url <url>',
+      'one endpoint for STS, IAM and Organizations, such as the local emulator (default: AWS_ENDPOINT_URL, else AWS)',
+      parseEndpointUrl,
+    )
+    .option('--access-role-name <name>', accessRoleHelp, parseRoleName, 'OrganizationAccountAccessRole')
+    .option('--external-id <id>', 'external id passed to sts:AssumeRole', parseExternalId)
+    .option(
+      '--max-attempts <n>',
+      'attempts per AWS call, first one included; throttling and server errors are retried with backoff (1-20)',
+      integerParser('--max-attempts', 1, 20),
+      DEFAULT_MAX_ATTEMPTS,
+    )
+    .option(
+      '--request-timeout <ms>',
+      'milliseconds without a response before an AWS request is abandoned and retried (100-600000)',
+      integerParser('--request-timeout', 100, 600_000),
+      DEFAULT_REQUEST_TIMEOUT_MS,
+    );
 }
 
 /** The command line as typed, for the report's "how to reproduce"; the external id is masked. */

@@ -5,11 +5,9 @@
  */
 import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
 import pLimit from 'p-limit';
 import { CallCounter } from '../aws/api.js';
 import { describeAwsError } from '../aws/aws-error.js';
-import { createSdkClientFactory, resolveRegion } from '../aws/sdk-clients.js';
 import type { CliIo } from '../cli/program.js';
 import { credentialsForAccount } from '../credentials/account-credentials.js';
 import { identifyCaller } from '../credentials/caller.js';
@@ -25,20 +23,15 @@ import {
   type RunRecord,
 } from '../remediate/index.js';
 import { newRunId } from '../scan/run-scan.js';
+import { createClients, requireRegion, type AccountAccessOptions } from './aws-access.js';
 import { askYesNo } from './confirm.js';
 
-export interface RollbackCommandOptions {
+export interface RollbackCommandOptions extends AccountAccessOptions {
   accounts?: string[];
   dryRun?: boolean;
   yes?: boolean;
   reportDir?: string;
-  profile?: string;
-  region?: string;
-  endpointUrl?: string;
-  accessRoleName: string;
-  externalId?: string;
   concurrency: number;
-  maxAttempts: number;
   logLevel: LogLevel;
 }
 
@@ -59,25 +52,12 @@ export async function rollbackCommand(source: string, options: RollbackCommandOp
   }
   const accountIds = selectAccounts(records, options.accounts, journalPath);
 
-  const region = await resolveRegion(options.region, options.profile);
-  if (!region) {
-    throw new UsageError('No AWS Region is set.', [], { remedy: 'Pass --region or set AWS_REGION.' });
-  }
+  const region = await requireRegion(options);
   const logger = createLogger({ level: options.logLevel, pretty: io.stderrIsTTY });
   if (truncatedLastLine) logger.warn({ journalPath }, 'the journal ends in a truncated line, left by a killed run; the line is ignored');
 
   const runCounter = new CallCounter();
-  const clients = createSdkClientFactory(
-    {
-      region,
-      endpoint: options.endpointUrl,
-      credentials: fromNodeProviderChain(options.profile ? { profile: options.profile } : {}),
-      maxAttempts: options.maxAttempts,
-      requestTimeoutMs: 10_000,
-      maxSockets: options.concurrency * 2,
-    },
-    runCounter,
-  );
+  const clients = createClients(options, { region, concurrency: options.concurrency, runCounter, logger });
 
   try {
     const caller = await identifyCaller(clients.sts());

@@ -1,9 +1,7 @@
 /**
  * `ssm-role-audit scan`: builds the AWS clients from the options and runs the audit.
  */
-import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
 import { CallCounter } from '../aws/api.js';
-import { createSdkClientFactory, resolveRegion } from '../aws/sdk-clients.js';
 import type { CliIo } from '../cli/program.js';
 import { UsageError } from '../errors.js';
 import { createLogger, type LogLevel } from '../log/logger.js';
@@ -11,10 +9,11 @@ import { toolVersion } from '../package-info.js';
 import type { FixOptions } from '../scan/fix-phase.js';
 import { installSignalHandlers, Interruption } from '../scan/interruption.js';
 import { runScan } from '../scan/run-scan.js';
+import { createClients, requireRegion, type AccountAccessOptions } from './aws-access.js';
 import { confirmPlansAtTerminal } from './confirm.js';
 import { printSummary } from './summary.js';
 
-export interface ScanCommandOptions {
+export interface ScanCommandOptions extends AccountAccessOptions {
   config: string;
   accounts?: string[];
   excludeAccounts?: string[];
@@ -22,13 +21,6 @@ export interface ScanCommandOptions {
   ouPaths?: boolean;
   concurrency: number;
   reportDir: string;
-  profile?: string;
-  region?: string;
-  endpointUrl?: string;
-  accessRoleName: string;
-  externalId?: string;
-  maxAttempts: number;
-  requestTimeout: number;
   /** Seconds. */
   accountTimeout: number;
   organizationsRate: number;
@@ -70,27 +62,11 @@ export async function scanCommand(options: ScanCommandOptions, io: CliIo, reprod
     });
   }
 
-  const region = await resolveRegion(options.region, options.profile);
-  if (!region) {
-    throw new UsageError('No AWS Region is set.', [], {
-      remedy: 'Pass --region (for example --region us-east-1) or set AWS_REGION.',
-    });
-  }
+  const region = await requireRegion(options);
 
   const logger = createLogger({ level: options.logLevel, pretty: io.stderrIsTTY });
   const runCounter = new CallCounter();
-  const clients = createSdkClientFactory(
-    {
-      region,
-      endpoint: options.endpointUrl,
-      credentials: fromNodeProviderChain(options.profile ? { profile: options.profile } : {}),
-      maxAttempts: options.maxAttempts,
-      requestTimeoutMs: options.requestTimeout,
-      maxSockets: options.concurrency * 2,
-      logger,
-    },
-    runCounter,
-  );
+  const clients = createClients(options, { region, concurrency: options.concurrency, runCounter, logger });
 
   // From here on SIGINT and SIGTERM stop the run between accounts and still write a report.
   const interruption = new Interruption();
