@@ -2,6 +2,7 @@
  * The remediation plan of one account, built from the findings of `evaluateRole` alone: pure, so a
  * plan can be printed and reviewed before anything is written.
  */
+import { FINDING_CODE_ORDER } from '../evaluate/index.js';
 import type { DesiredRole, Finding, ObservedRole } from '../model.js';
 import { snapshotRole } from './snapshot.js';
 import type { AccountPlan, FindingRef, RemediationAction, RoleSnapshot, RoleTag } from './types.js';
@@ -12,14 +13,7 @@ export const CREATED_BY_RUN_TAG = 'ssm-role-audit:created-by-run';
 /** The subject `evaluateRole` gives trust policy findings; inline policy names cannot contain a space. */
 const TRUST_POLICY_SUBJECT = 'trust policy';
 
-const TRUST_FINDING_CODES = new Set([
-  'TRUST_PRINCIPAL_MISSING',
-  'TRUST_PRINCIPAL_EXTRA',
-  'TRUST_STATEMENT_EXTRA',
-  'TRUST_CONDITION_MISMATCH',
-  'TRUST_HARDENING_MISSING',
-  'TRUST_VERSION_MISSING',
-]);
+const TRUST_FINDING_CODES: ReadonlySet<string> = new Set(FINDING_CODE_ORDER.filter((code) => code.startsWith('TRUST_')));
 
 export interface AccountPlanInput {
   accountId: string;
