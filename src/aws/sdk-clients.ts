@@ -14,33 +14,15 @@ import type { Sleep } from './timing.js';
 
 // The SDK packages are CommonJS bundles. An ESM `import` of them makes Node.js 20 scan each bundle's
 // source for its export names (cjs-module-lexer) before running it; `require` skips that scan, which
-// took 50-90 ms off the CLI's start-up in `npm run bench`. The types still come from the packages.
+// took 50-90 ms off the CLI's start-up in `npm run bench`. `require` caches each package after the
+// first call. The types still come from the packages.
 const loadCommonJs = createRequire(import.meta.url);
-const {
-  AttachRolePolicyCommand,
-  CreateRoleCommand,
-  DeleteRoleCommand,
-  DeleteRolePolicyCommand,
-  DetachRolePolicyCommand,
-  GetPolicyCommand,
-  GetRoleCommand,
-  GetRolePolicyCommand,
-  IAMClient,
-  ListAttachedRolePoliciesCommand,
-  ListRolePoliciesCommand,
-  PutRolePolicyCommand,
-  TagRoleCommand,
-  UpdateAssumeRolePolicyCommand,
-} = loadCommonJs('@aws-sdk/client-iam') as typeof import('@aws-sdk/client-iam');
-const {
-  DescribeOrganizationCommand,
-  ListAccountsCommand,
-  ListAccountsForParentCommand,
-  ListOrganizationalUnitsForParentCommand,
-  ListRootsCommand,
-  ListTagsForResourceCommand,
-  OrganizationsClient,
-} = loadCommonJs('@aws-sdk/client-organizations') as typeof import('@aws-sdk/client-organizations');
+// The IAM and Organizations packages load when first used, after the run's first AWS call (STS).
+type IamSdk = typeof import('@aws-sdk/client-iam');
+type OrganizationsSdk = typeof import('@aws-sdk/client-organizations');
+const loadIamSdk = (): IamSdk => loadCommonJs('@aws-sdk/client-iam') as IamSdk;
+const loadOrganizationsSdk = (): OrganizationsSdk =>
+  loadCommonJs('@aws-sdk/client-organizations') as OrganizationsSdk;
 const { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } = loadCommonJs(
   '@aws-sdk/client-sts',
 ) as typeof import('@aws-sdk/client-sts');
@@ -159,11 +141,6 @@ export function createSdkClientFactory(settings: AwsSettings, runCounter: CallCo
     userAgentAppId: stsClient.config.userAgentAppId,
     authSchemePreference: stsClient.config.authSchemePreference,
   };
-  const organizationsClient = new OrganizationsClient({
-    ...common,
-    retryStrategy: retryStrategy('Organizations'),
-    credentials: baseCredentials,
-  });
 
   const stsView = (counter: CallCounter, signal: AbortSignal | undefined): StsApi => ({
     getCallerIdentity: () =>
@@ -174,33 +151,68 @@ export function createSdkClientFactory(settings: AwsSettings, runCounter: CallCo
       counted(counter, 'STS:AssumeRole', () => stsClient.send(new AssumeRoleCommand(input), { abortSignal: signal })),
   });
 
-  const organizations: OrganizationsApi = {
-    describeOrganization: () =>
-      counted(runCounter, 'Organizations:DescribeOrganization', () =>
-        organizationsClient.send(new DescribeOrganizationCommand({})),
-      ),
-    listAccounts: (input) =>
-      counted(runCounter, 'Organizations:ListAccounts', () => organizationsClient.send(new ListAccountsCommand(input))),
-    listRoots: (input) =>
-      counted(runCounter, 'Organizations:ListRoots', () => organizationsClient.send(new ListRootsCommand(input))),
-    listOrganizationalUnitsForParent: (input) =>
-      counted(runCounter, 'Organizations:ListOrganizationalUnitsForParent', () =>
-        organizationsClient.send(new ListOrganizationalUnitsForParentCommand(input)),
-      ),
-    listAccountsForParent: (input) =>
-      counted(runCounter, 'Organizations:ListAccountsForParent', () =>
-        organizationsClient.send(new ListAccountsForParentCommand(input)),
-      ),
-    listTagsForResource: (input) =>
-      counted(runCounter, 'Organizations:ListTagsForResource', () =>
-        organizationsClient.send(new ListTagsForResourceCommand(input)),
-      ),
+  const createOrganizationsView = (): OrganizationsApi => {
+    const {
+      DescribeOrganizationCommand,
+      ListAccountsCommand,
+      ListAccountsForParentCommand,
+      ListOrganizationalUnitsForParentCommand,
+      ListRootsCommand,
+      ListTagsForResourceCommand,
+      OrganizationsClient,
+    } = loadOrganizationsSdk();
+    const organizationsClient = new OrganizationsClient({
+      ...common,
+      retryStrategy: retryStrategy('Organizations'),
+      credentials: baseCredentials,
+    });
+    return {
+      describeOrganization: () =>
+        counted(runCounter, 'Organizations:DescribeOrganization', () =>
+          organizationsClient.send(new DescribeOrganizationCommand({})),
+        ),
+      listAccounts: (input) =>
+        counted(runCounter, 'Organizations:ListAccounts', () =>
+          organizationsClient.send(new ListAccountsCommand(input)),
+        ),
+      listRoots: (input) =>
+        counted(runCounter, 'Organizations:ListRoots', () => organizationsClient.send(new ListRootsCommand(input))),
+      listOrganizationalUnitsForParent: (input) =>
+        counted(runCounter, 'Organizations:ListOrganizationalUnitsForParent', () =>
+          organizationsClient.send(new ListOrganizationalUnitsForParentCommand(input)),
+        ),
+      listAccountsForParent: (input) =>
+        counted(runCounter, 'Organizations:ListAccountsForParent', () =>
+          organizationsClient.send(new ListAccountsForParentCommand(input)),
+        ),
+      listTagsForResource: (input) =>
+        counted(runCounter, 'Organizations:ListTagsForResource', () =>
+          organizationsClient.send(new ListTagsForResourceCommand(input)),
+        ),
+    };
   };
+  let organizations: OrganizationsApi | undefined;
 
   return {
     sts: (counter, signal) => stsView(counter ?? runCounter, signal),
-    organizations: () => organizations,
+    organizations: () => (organizations ??= createOrganizationsView()),
     iam(credentials, counter, signal): IamApi {
+      const {
+        AttachRolePolicyCommand,
+        CreateRoleCommand,
+        DeleteRoleCommand,
+        DeleteRolePolicyCommand,
+        DetachRolePolicyCommand,
+        GetPolicyCommand,
+        GetRoleCommand,
+        GetRolePolicyCommand,
+        IAMClient,
+        ListAttachedRolePoliciesCommand,
+        ListRolePoliciesCommand,
+        PutRolePolicyCommand,
+        TagRoleCommand,
+        UpdateAssumeRolePolicyCommand,
+      } = loadIamSdk();
       const client = new IAMClient({
         ...common,
         ...sharedSettings,

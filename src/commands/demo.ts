@@ -56,6 +56,7 @@ export async function demoCommand(options: DemoCommandOptions, io: CliIo): Promi
         accessRoleName: 'OrganizationAccountAccessRole',
         // The emulator is consistent at once, so verification needs no wait between reads.
         fix: fix ? { dryRun: false, maxAccountsChanged: 25, verifyBaseDelayMs: 10 } : undefined,
+        connectionArgs: ['--endpoint-url', emulator.url],
         reproduceCommand: `ssm-role-audit demo --report-dir ${options.reportDir}${fix ? ' --fix' : ''}`,
       },
       { clients, runCounter, logger, toolVersion },
@@ -69,6 +70,10 @@ export async function demoCommand(options: DemoCommandOptions, io: CliIo): Promi
         `${report.exitCode} (${describeExitCode(report.exitCode)}).\n`,
     );
     if (options.fix) {
+      io.stdout.write(
+        'The emulator stops when the demo ends, so the demo journal cannot be rolled back; start one with ' +
+          '`emulator --org config/demo-org.yaml` to try rollback (see the README).\n',
+      );
       io.stdout.write('\nAudit after the fix:\n');
       const after = await scan(false);
       printSummary(io.stdout, after.report, after.paths);

@@ -31,6 +31,15 @@ export interface ScanCommandOptions extends AccountAccessOptions {
   logLevel: LogLevel;
 }
 
+/** The options a rollback needs to reach the same endpoint with the same credentials. */
+function connectionArgs(options: ScanCommandOptions, env: NodeJS.ProcessEnv): string[] {
+  const args: string[] = [];
+  const endpoint = options.endpointUrl ?? env['AWS_ENDPOINT_URL'];
+  if (endpoint) args.push('--endpoint-url', endpoint);
+  if (options.profile) args.push('--profile', options.profile);
+  return args;
+}
+
 /** Checks the `--fix` options together and returns the fix settings, or undefined for an audit. */
 function fixOptionsFrom(options: ScanCommandOptions, io: CliIo): FixOptions | undefined {
   if (!options.fix) {
@@ -87,6 +96,7 @@ export async function scanCommand(options: ScanCommandOptions, io: CliIo, reprod
         fix,
         organizationsRatePerSecond: options.organizationsRate,
         accountTimeoutMs: options.accountTimeout * 1000,
+        connectionArgs: connectionArgs(options, io.env),
         reproduceCommand,
       },
       { clients, runCounter, logger, toolVersion, interruption },

@@ -17,7 +17,7 @@ import type { AccountPlan, ActionResult, RemediationAction, RoleSnapshot } from 
  * - `ready`: the role is as the fix left it, and `actions` restore the before-state;
  * - `conflict`: the role changed after the fix (`differences` lists how), so it is not touched;
  * - `irreversible`: an applied action has no recorded inverse, so the role is not touched;
- * - `nothing-to-undo`: no action of the fix was applied in the account.
+ * - `nothing-to-undo`: no action of the fix was applied in the account, or its role already matches the before-state.
  */
 export type RollbackStatus = 'ready' | 'conflict' | 'irreversible' | 'nothing-to-undo';
 
@@ -99,6 +99,12 @@ export function planAccountRollback(
   };
   if (applied.length === 0) {
     plan.status = 'nothing-to-undo';
+    return plan;
+  }
+  // A repeated or resumed rollback finds accounts it already restored: nothing is left to undo there.
+  if (diffSnapshots(before, current).length === 0) {
+    plan.status = 'nothing-to-undo';
+    plan.differences = ['the role already matches its state before the fix'];
     return plan;
   }
 

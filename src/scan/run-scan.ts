@@ -45,6 +45,11 @@ export interface ScanOptions {
   externalId?: string;
   /** Remediate the drift after assessing: `--fix`. */
   fix?: FixOptions;
+  /**
+   * The options that reach the same endpoint with the same credentials (`--endpoint-url`,
+   * `--profile`), repeated in the rollback command so that it never goes elsewhere.
+   */
+  connectionArgs?: string[];
   /** Organizations calls started per second, also the burst; `--organizations-rate`. */
   organizationsRatePerSecond?: number;
   /** Milliseconds one account may take before it ends as an `ACCOUNT_TIMEOUT` error; `--account-timeout`. */
@@ -280,7 +285,7 @@ async function describeOrganization(
 
 /** The command that undoes a fix run from its journal, with the options that reach the same accounts. */
 function rollbackCommandFor(journalPath: string, options: ScanOptions): string {
-  const parts = ['ssm-role-audit', 'rollback', journalPath, '--region', options.region];
+  const parts = ['ssm-role-audit', 'rollback', journalPath, '--region', options.region, ...(options.connectionArgs ?? [])];
   if (options.accessRoleName !== 'OrganizationAccountAccessRole') parts.push('--access-role-name', options.accessRoleName);
   if (options.externalId) parts.push('--external-id', '<external-id>');
   return parts.join(' ');

@@ -111,6 +111,7 @@ describe('--fix', () => {
     const legacy = run.report.accounts.find((a) => a.accountId === '777777777777');
     expect(legacy?.remediation?.needsPerson).toEqual(['ROLE_PATH_MISMATCH arn:aws:iam::777777777777:role/legacy/SSMServiceRole']);
     expect(run.report.remediation?.journalPath).toMatch(/\.journal\.jsonl$/);
+    expect(run.report.remediation?.rollbackCommand).toContain('--region us-east-1');
 
     const after = await scanEmulator(emulator, {});
     const drifted = after.report.accounts.filter((a) => a.status === 'noncompliant').map((a) => a.accountId);
@@ -170,6 +171,8 @@ describe('rollback', () => {
     const reportDir = await tempDir();
     const fixed = await cli(['scan', '--fix', '--yes', '--report-dir', reportDir]);
     expect(fixed.exitCode).toBe(2);
+    // The undo command must reach the same endpoint, never the default AWS one.
+    expect(fixed.stdout).toContain(`--endpoint-url ${emulator.url}`);
     expect(roles()).not.toEqual(before);
 
     const latest = `${reportDir}/latest.json`;
@@ -184,6 +187,19 @@ describe('rollback', () => {
       const { roleId: _afterId, ...afterRole } = (after[id] ?? {}) as Record<string, unknown>;
       expect({ id, role: afterRole }).toEqual({ id, role: beforeRole });
     }
+  });
+
+  it('finds nothing to undo when run again', async () => {
+    const reportDir = await tempDir();
+    await cli(['scan', '--fix', '--yes', '--report-dir', reportDir]);
+    const first = await cli(['rollback', `${reportDir}/latest.json`, '--yes', '--accounts', '666666666666']);
+    expect(first.exitCode).toBe(0);
+
+    const again = await cli(['rollback', `${reportDir}/latest.json`, '--yes']);
+
+    expect(again.stdout).toMatch(/666666666666\s+nothing-to-undo/);
+    expect(again.stdout).toMatch(/555555555555\s+restored/);
+    expect(again.exitCode).toBe(0);
   });
 
   it('refuses an account changed since the fix', async () => {
