@@ -15,7 +15,7 @@ export interface OrgAccount {
   arn?: string;
   /** `State` when Organizations sends it, otherwise the retired `Status` field mapped onto it. */
   state: AccountState;
-  /** The OU ids from the root down to the account's parent; empty when the tree was not walked. */
+  /** The root and the OUs from the top down to the account's parent; empty when the tree was not walked. */
   ouPath: OuRef[];
   /** Account tags; undefined when no filter or override needed them and they were not read. */
   tags?: Record<string, string>;

@@ -12,6 +12,10 @@ export function describePlans(plans: AccountPlan[]): string {
     lines.push(`${plan.accountId} ${plan.roleArn}`);
     plan.actions.forEach((action, index) => {
       lines.push(`  ${index + 1}. ${action.kind} ${action.target}: ${action.reason}`);
+      // A new trust policy is shown in full, so the person confirming sees every condition it adds.
+      if ((action.kind === 'UpdateAssumeRolePolicy' || action.kind === 'CreateRole') && action.after) {
+        lines.push(`     new trust policy: ${action.after}`);
+      }
     });
     for (const finding of plan.unfixable) lines.push(`  needs a person: ${finding.code} ${finding.subject}`);
   }

@@ -23,9 +23,6 @@ export interface DemoCommandOptions {
 
 /** Returns 0 when the demo ran; the scan's own exit code is printed, since the demo org has drift on purpose. */
 export async function demoCommand(options: DemoCommandOptions, io: CliIo): Promise<number> {
-  // The SDK warns on Node.js 20 that releases after January 2027 need Node.js 22; that notice is for
-  // people upgrading the SDK, and in the demo it only hides the summary.
-  process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
   const orgPath = options.org ?? join(packageRoot, 'config', 'demo-org.yaml');
   const configPath = options.config ?? join(packageRoot, 'config', 'desired-state.yaml');
   const emulator = await startEmulator({ org: await loadOrgFile(orgPath) });

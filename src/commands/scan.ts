@@ -46,7 +46,9 @@ function fixOptionsFrom(options: ScanCommandOptions, io: CliIo): FixOptions | un
     const stray = (['dryRun', 'yes'] as const).filter((name) => options[name]);
     if (stray.length > 0) {
       const flags = stray.map((name) => (name === 'dryRun' ? '--dry-run' : '--yes')).join(' and ');
-      throw new UsageError(`${flags} only apply to --fix.`, [], { remedy: `Add --fix, or leave out ${flags}.` });
+      throw new UsageError(`${flags} ${stray.length === 1 ? 'applies' : 'apply'} only to --fix.`, [], {
+        remedy: `Add --fix, or leave out ${flags}.`,
+      });
     }
     return undefined;
   }

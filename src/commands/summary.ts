@@ -7,10 +7,20 @@ import type { ReportPaths } from '../report/index.js';
 
 export function printSummary(out: NodeJS.WritableStream, report: RunReport, paths: ReportPaths): void {
   const { byStatus } = report.counts;
-  const lines = [
-    `Accounts: ${report.counts.accounts} (compliant ${byStatus.compliant}, noncompliant ${byStatus.noncompliant}, ` +
-      `not assessed ${byStatus.error}, skipped ${byStatus.skipped})`,
+  const parts = [
+    `compliant ${byStatus.compliant}`,
+    `noncompliant ${byStatus.noncompliant}`,
+    `not assessed ${byStatus.error}`,
+    `skipped ${byStatus.skipped}`,
   ];
+  if (report.remediation) {
+    parts.push(
+      `planned ${byStatus.planned}`,
+      `remediated ${byStatus.remediated}`,
+      `remediation failed ${byStatus.remediation_failed}`,
+    );
+  }
+  const lines = [`Accounts: ${report.counts.accounts} (${parts.join(', ')})`];
   const findings = Object.entries(report.counts.byFinding).sort(([a], [b]) => a.localeCompare(b));
   if (findings.length > 0) {
     lines.push(`Findings: ${findings.map(([code, count]) => `${code} ${count}`).join(', ')}`);
@@ -20,8 +30,7 @@ export function printSummary(out: NodeJS.WritableStream, report: RunReport, path
   if (fix) {
     lines.push(
       `Fix${fix.dryRun ? ' (dry run, nothing written)' : ''}: ${fix.actionsPlanned} action(s) planned in ` +
-        `${fix.accountsToChange} account(s); remediated ${byStatus.remediated}, failed ${byStatus.remediation_failed}, ` +
-        `planned ${byStatus.planned}`,
+        `${fix.accountsToChange} account(s)`,
     );
     if (fix.aborted) lines.push(`NO CHANGE MADE: ${fix.aborted}`);
     if (fix.journalPath) lines.push(`Journal: ${fix.journalPath}`, `Undo with: ${fix.rollbackCommand ?? ''}`);

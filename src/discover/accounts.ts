@@ -48,7 +48,7 @@ async function* listAllAccounts(organizations: OrganizationsApi): AsyncGenerator
 }
 
 interface OuNode extends OuRef {
-  /** The OUs from the root down to this one; for the root itself, empty. */
+  /** The root and the OUs above this one; for the root itself, empty. */
   path: OuRef[];
 }
 
@@ -107,9 +107,8 @@ function selectSubtrees(tree: OuNode[], ouFilter: string[]): OuNode[] {
   return tree.filter((node) => wanted.has(node.id) || node.path.some((ancestor) => wanted.has(ancestor.id)));
 }
 
-/** The OU path of the accounts and OUs directly under `node`; the root is not part of any path. */
+/** The path of the accounts and OUs directly under `node`: the root, then each OU down to `node`. */
 function ouPathOf(node: OuNode): OuRef[] {
-  if (node.id.startsWith('r-')) return [];
   return [...node.path, { id: node.id, name: node.name }];
 }
 

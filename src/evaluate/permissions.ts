@@ -3,7 +3,6 @@
  * and its inline policies.
  */
 import type { DesiredRole, Finding, ObservedRole } from '../model.js';
-import { canonicalDocument, normalizePolicy } from '../policy/normalize.js';
 import { createFinding } from './catalog.js';
 
 /**
@@ -100,7 +99,7 @@ export function evaluateInlinePolicies(desired: DesiredRole, observed: ObservedR
         createFinding('INLINE_POLICY_PRESENT', {
           subject: inline.policyName,
           message: `Role ${desired.roleName} has the inline policy ${inline.policyName}, which is not in the allowed list.`,
-          actual: canonicalDocument(normalizePolicy(document)),
+          actual: document,
         }),
       );
     }

@@ -10,7 +10,6 @@
  */
 import type { DesiredTrustPolicy, Finding, FindingCode, ObservedDocument, PolicyDocument, Severity } from '../model.js';
 import {
-  canonicalDocument,
   normalizePolicy,
   normalizeStatementsInOrder,
   statementSortKey,
@@ -76,7 +75,9 @@ interface StatementClassification {
  * Findings come in statement order; `evaluateRole` sorts them.
  */
 export function evaluateTrustPolicy(desired: DesiredTrustPolicy, observed: ObservedDocument, roleName: string): Finding[] {
-  const expected = canonicalDocument(normalizePolicy(desired.document));
+  // Reports show the documents as written (desired) and as IAM stores them (observed), so a reviewer
+  // can compare them with the IAM console; the comparison itself uses the normalized forms.
+  const expected = desired.document;
 
   if (observed.document === undefined || observed.parseError !== undefined) {
     const reason = observed.parseError ?? 'no document was parsed';
@@ -91,11 +92,11 @@ export function evaluateTrustPolicy(desired: DesiredTrustPolicy, observed: Obser
   }
 
   const policy = normalizePolicy(observed.document);
-  const actual = canonicalDocument(policy);
+  const actual = observed.document;
   const findings: Finding[] = [];
   const addFinding = (
     code: FindingCode,
-    fields: { subject: string; message: string; severity?: Severity; advisory?: boolean },
+    fields: { subject: string; message: string; severity?: Severity; advisory?: boolean; fixable?: boolean },
   ): void => {
     findings.push(createFinding(code, { ...fields, expected, actual }));
   };
@@ -145,8 +146,11 @@ export function evaluateTrustPolicy(desired: DesiredTrustPolicy, observed: Obser
     addFinding('TRUST_HARDENING_MISSING', {
       subject: 'trust policy',
       severity: HARDENING_SEVERITY[desired.hardening],
-      // With hardening "recommended" the guide's plain trust policy stays compliant: this is advice only.
+      // With hardening "recommended" the guide's plain trust policy stays compliant: this is advice
+      // only, and --fix writes no change for it (it adds the conditions only when it rewrites the
+      // trust policy for another finding).
       advisory: desired.hardening === 'recommended',
+      fixable: desired.hardening === 'required',
       message:
         `The trust policy of role ${roleName} lets ${desired.servicePrincipal} assume the role without an ` +
         `aws:SourceAccount or aws:SourceArn condition (${describeStatementNumbers(unhardened)}), ` +
@@ -155,14 +159,17 @@ export function evaluateTrustPolicy(desired: DesiredTrustPolicy, observed: Obser
   }
 
   if (policy.Version !== CURRENT_POLICY_VERSION) {
-    const version = policy.Version === undefined ? 'no Version' : `Version ${policy.Version}`;
+    const version =
+      policy.Version === undefined
+        ? `no Version (expected ${CURRENT_POLICY_VERSION})`
+        : `Version ${policy.Version} instead of ${CURRENT_POLICY_VERSION}`;
     const consequence =
       policy.Version === undefined || policy.Version === LEGACY_POLICY_VERSION
         ? `, so IAM evaluates it in the ${LEGACY_POLICY_VERSION} policy language, which has no policy variables`
         : '';
     addFinding('TRUST_VERSION_MISSING', {
       subject: 'trust policy',
-      message: `The trust policy of role ${roleName} has ${version} instead of ${CURRENT_POLICY_VERSION}${consequence}.`,
+      message: `The trust policy of role ${roleName} has ${version}${consequence}.`,
     });
   }
 

@@ -122,6 +122,7 @@ export async function runScan(options: ScanOptions, deps: ScanDependencies): Pro
   const assessments: Promise<void>[] = [];
   let discovered = 0;
   let listingError: unknown;
+  let listingDone = false;
   const listedFirst: OrgAccount[] = [];
   // What an interruption cut short, for the report's incompleteReason.
   const stopped = { accountsNotStarted: 0, listingStopped: false };
@@ -129,7 +130,7 @@ export async function runScan(options: ScanOptions, deps: ScanDependencies): Pro
 
   const record = (result: AccountResult): void => {
     results.set(result.accountId, result);
-    logAccountResult(logger, result, results.size, discovered);
+    logAccountResult(logger, result, { done: results.size, listed: discovered, listingDone });
   };
   // Accounts with drift, kept with their desired and observed role so --fix can plan and apply.
   const drifted: AssessedAccount[] = [];
@@ -187,6 +188,7 @@ export async function runScan(options: ScanOptions, deps: ScanDependencies): Pro
       'listing the organization failed; the report will be marked incomplete',
     );
   }
+  listingDone = true;
   // With discoverFirst, the accounts listed before a listing failure are still assessed, as they are when streaming.
   for (const account of listedFirst) {
     assessments.push(limit(() => assess(account)));
@@ -323,15 +325,26 @@ function notInOrganizationResult(accountId: string): AccountResult {
   };
 }
 
-function logAccountResult(logger: Logger, result: AccountResult, done: number, discovered: number): void {
+/**
+ * Logs one line per account with the progress: accounts done, accounts listed so far, and whether
+ * the listing is finished (until it is, the total still grows).
+ */
+function logAccountResult(
+  logger: Logger,
+  result: AccountResult,
+  progress: { done: number; listed: number; listingDone: boolean },
+): void {
   const fields = {
     accountId: result.accountId,
     accountName: result.accountName,
     status: result.status,
     findings: result.findings.map((finding) => finding.code),
-    progress: `${done}/${discovered}`,
+    done: progress.done,
+    listed: progress.listed,
+    listingDone: progress.listingDone,
     durationMs: result.durationMs,
   };
+  const ofTotal = progress.listingDone ? `${progress.done}/${progress.listed}` : `${progress.done}/${progress.listed}+`;
   if (result.error) {
     logger.error(
       {
@@ -342,9 +355,9 @@ function logAccountResult(logger: Logger, result: AccountResult, done: number, d
         awsRequestId: result.error.awsRequestId,
         error: result.error.message,
       },
-      `account ${result.accountId} could not be assessed`,
+      `account ${result.accountId} could not be assessed (${ofTotal})`,
     );
     return;
   }
-  logger.info(fields, `account ${result.accountId} ${result.status}`);
+  logger.info(fields, `account ${result.accountId} ${result.status} (${ofTotal})`);
 }

@@ -72,15 +72,16 @@ describe('discoverAccounts', () => {
     const accounts = await collect(discoverAccounts(organizations, { organizationalUnits: ['ou-root-aaaaaaaa'] }));
     expect(accounts.map((a) => a.id)).toEqual(['222222222222', '333333333333']);
     expect(accounts[1]!.ouPath).toEqual([
+      { id: 'r-root', name: 'Root' },
       { id: 'ou-root-aaaaaaaa', name: 'A' },
       { id: 'ou-root-a1a1a1a1', name: 'A1' },
     ]);
   });
 
-  it('gives accounts under the root an empty OU path', async () => {
+  it('gives accounts under the root the root as path', async () => {
     const organizations = fakeOrganizations({ 'r-root': [account('111111111111')] });
     const accounts = await collect(discoverAccounts(organizations, { withOuPaths: true }));
-    expect(accounts).toEqual([expect.objectContaining({ id: '111111111111', ouPath: [] })]);
+    expect(accounts).toEqual([expect.objectContaining({ id: '111111111111', ouPath: [{ id: 'r-root', name: 'Root' }] })]);
   });
 
   it('rejects an OU that is not in the organization', async () => {

@@ -102,7 +102,7 @@ describe('scan of the demo organization', () => {
 
   it('shows OU paths', () => {
     const account = run.report.accounts.find((a) => a.accountId === '121212121212');
-    expect(account?.ouPath.map((ou) => ou.name)).toEqual(['Workloads', 'Prod']);
+    expect(account?.ouPath.map((ou) => ou.name)).toEqual(['Root', 'Workloads', 'Prod']);
   });
 
   it('keeps a percent sequence inside a policy after one decode', () => {

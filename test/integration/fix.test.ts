@@ -266,6 +266,6 @@ describe('--fix safety checks', () => {
     const { exitCode, stderr } = await cli(['scan', '--dry-run', '--report-dir', await tempDir()]);
 
     expect(exitCode).toBe(3);
-    expect(stderr).toContain('--dry-run only apply to --fix');
+    expect(stderr).toContain('--dry-run applies only to --fix');
   });
 });
