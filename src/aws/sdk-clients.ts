@@ -13,9 +13,9 @@ import { BackoffRetryStrategy, type RetryEvent } from './retry.js';
 import type { Sleep } from './timing.js';
 
 // The SDK packages are CommonJS bundles. An ESM `import` of them makes Node.js 20 scan each bundle's
-// source for its export names (cjs-module-lexer) before running it; `require` skips that scan, which
-// took 50-90 ms off the CLI's start-up in `npm run bench`. `require` caches each package after the
-// first call. The types still come from the packages.
+// source for its export names (cjs-module-lexer) before running it, and `require` skips that scan. On
+// the 2-core machine of docs/benchmarks.md, loading this module took 57-71 ms instead of 106-192 ms.
+// `require` caches each package after its first load. The types still come from the packages.
 const loadCommonJs = createRequire(import.meta.url);
 // The IAM and Organizations packages load when first used, after the run's first AWS call (STS).
 type IamSdk = typeof import('@aws-sdk/client-iam');

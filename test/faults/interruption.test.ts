@@ -95,7 +95,7 @@ describe('interruption of the CLI process', () => {
     signal: NodeJS.Signals;
   }
 
-  const FIRST_ACCOUNT_DONE = /"msg":"account \d{12} compliant"/;
+  const FIRST_ACCOUNT_DONE = /"msg":"account \d{12} compliant /;
 
   /** Runs `scan` in a child process and sends each signal once its log line has appeared. */
   async function interruptCli(emulatorUrl: string, accessKeyId: string, secret: string, steps: SignalStep[]): Promise<ChildRun> {
