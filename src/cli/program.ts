@@ -7,6 +7,7 @@ import { DEFAULT_ORGANIZATIONS_RATE_PER_SECOND } from '../aws/pacing.js';
 import { DEFAULT_ACCOUNT_TIMEOUT_SECONDS } from '../scan/limits.js';
 import { AuditError, formatProblem, UsageError } from '../errors.js';
 import { ExitCode } from '../exit-codes.js';
+import { LOG_LEVELS } from '../log/levels.js';
 import { toolVersion } from '../package-info.js';
 import {
   integerParser,
@@ -31,6 +32,7 @@ export interface CliIo {
 }
 
 export const DEFAULT_CONCURRENCY = 16;
+const LOG_LEVEL_HELP = `log level on stderr: ${LOG_LEVELS.join(', ')}`;
 export const DEFAULT_MAX_ATTEMPTS = 5;
 export const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
 /** Kept equal to DEFAULT_MAX_ACCOUNTS_CHANGED in src/scan/fix-phase.ts, which the CLI must not import at start-up. */
@@ -104,7 +106,7 @@ function buildProgram(io: CliIo, argv: string[], setExitCode: (code: number) => 
       DEFAULT_MAX_ACCOUNTS_CHANGED,
     )
     .addOption(
-      new Option('--log-level <level>', 'log level on stderr').default('info').argParser(parseLogLevel),
+      new Option('--log-level <level>', LOG_LEVEL_HELP).default('info').argParser(parseLogLevel),
     )
     .action(async (options) => {
       const { scanCommand } = await import('../commands/scan.js');
@@ -126,7 +128,7 @@ function buildProgram(io: CliIo, argv: string[], setExitCode: (code: number) => 
       DEFAULT_CONCURRENCY,
     );
   addAccountAccessOptions(rollback, 'role assumed in each member account; use the remediation role')
-    .addOption(new Option('--log-level <level>', 'log level on stderr').default('info').argParser(parseLogLevel))
+    .addOption(new Option('--log-level <level>', LOG_LEVEL_HELP).default('info').argParser(parseLogLevel))
     .action(async (source, options) => {
       const { rollbackCommand } = await import('../commands/rollback.js');
       setExitCode(await rollbackCommand(source, options, io));
@@ -139,7 +141,7 @@ function buildProgram(io: CliIo, argv: string[], setExitCode: (code: number) => 
     .option('--config <file>', 'desired-state file (default: config/desired-state.yaml of the package)')
     .option('--report-dir <dir>', 'folder for the JSON and Markdown reports', 'reports')
     .option('--fix', 'after the audit, remediate the demo organization (applied without asking) and audit it again')
-    .addOption(new Option('--log-level <level>', 'log level on stderr').default('warn').argParser(parseLogLevel))
+    .addOption(new Option('--log-level <level>', LOG_LEVEL_HELP).default('warn').argParser(parseLogLevel))
     .action(async (options) => {
       const { demoCommand } = await import('../commands/demo.js');
       setExitCode(await demoCommand(options, io));
