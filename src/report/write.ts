@@ -4,8 +4,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 
 import { AuditError, UsageError } from '../errors.js';
 import type { RunReport } from '../model.js';
-import { renderJsonReport } from './json.js';
-import { renderMarkdownReport, type MarkdownReportOptions } from './markdown.js';
+import type { MarkdownReportOptions } from './markdown.js';
 
 export interface WriteReportsOptions {
   /** Directory for the reports, created when missing. */
@@ -40,6 +39,10 @@ export async function writeReports(report: RunReport, options: WriteReportsOptio
     throw new TypeError('writeReports: options.now is an invalid Date');
   }
 
+  // The renderers load here, at the end of a run, so that checking the report directory at start-up
+  // does not load them.
+  const { renderJsonReport } = await import('./json.js');
+  const { renderMarkdownReport } = await import('./markdown.js');
   const json = renderJsonReport(report);
   const markdown = renderMarkdownReport(report, options.markdown);
 

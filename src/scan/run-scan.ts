@@ -15,14 +15,14 @@ import { discoverAccounts } from '../discover/accounts.js';
 import { EnumerationError } from '../errors.js';
 import type { Logger } from '../log/logger.js';
 import type { AccountResult, OrgAccount, RunReport } from '../model.js';
-import { checkReportDirWritable, writeReports, type ReportPaths } from '../report/index.js';
+import { checkReportDirWritable, writeReports, type ReportPaths } from '../report/write.js';
 import type { AssessedAccount, AssessmentContext } from './assess-account.js';
 import { buildReport } from './build-report.js';
 import { assessWithDeadline } from './deadline.js';
 import { markInterrupted, type Interruption } from './interruption.js';
 import { DEFAULT_ACCOUNT_TIMEOUT_SECONDS } from './limits.js';
 import { withAccountRetries } from './retry-totals.js';
-import { runFixPhase, type FixOptions } from './fix-phase.js';
+import type { FixOptions } from './fix-phase.js';
 
 export interface ScanOptions {
   configPath: string;
@@ -197,7 +197,7 @@ export async function runScan(options: ScanOptions, deps: ScanDependencies): Pro
 
   // A stop requested during the assessments also keeps --fix from starting its writes.
   const remediation = options.fix && !deps.interruption?.requested
-    ? await runFixPhase(drifted, {
+    ? await (await import('./fix-phase.js')).runFixPhase(drifted, {
         options: options.fix,
         runId,
         partition: caller.partition,
