@@ -176,8 +176,8 @@ export interface AccountError {
   /** A stable code of this tool: ASSUME_ROLE_FAILED, ACCESS_DENIED, AWS_ERROR, ... */
   code: string;
   message: string;
-  /** The step that failed. */
-  stage: 'credentials' | 'inspect' | 'evaluate';
+  /** The step that failed; `discover` for an account requested with `--accounts` but not listed. */
+  stage: 'discover' | 'credentials' | 'inspect' | 'evaluate';
   /** The AWS error name (`AccessDenied`, `NoSuchEntity`, ...), when AWS returned one. */
   awsErrorCode?: string;
   awsRequestId?: string;

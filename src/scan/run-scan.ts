@@ -318,7 +318,7 @@ function notInOrganizationResult(accountId: string): AccountResult {
     error: {
       code: 'ACCOUNT_NOT_IN_ORGANIZATION',
       message: `Account ${accountId} was requested with --accounts but is not in the organization (or not under the --ou filter).`,
-      stage: 'credentials',
+      stage: 'discover',
     },
     durationMs: 0,
     apiCalls: {},

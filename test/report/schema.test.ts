@@ -117,7 +117,7 @@ describe('report schema', () => {
     ['an unknown finding count key', '/counts/byFinding/OTHER', 1],
     ['an undeclared field', '/accounts/0/extra', true],
     ['a timestamp without time', '/startedAt', '2026-12-04'],
-    ['an unknown stage', '/accounts/2/error/stage', 'discover'],
+    ['an unknown stage', '/accounts/2/error/stage', 'listing'],
     ['a missing fix status count', '/counts/byStatus/planned', REMOVE],
     ['an unknown mode', '/mode', 'repair'],
     ['an audit with a remediation', '/remediation', { dryRun: false, maxAccountsChanged: 1, accountsToChange: 0, actionsPlanned: 0 }],
