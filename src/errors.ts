@@ -8,6 +8,8 @@ export interface ErrorDetails {
   /** What the user should do next; printed under the message. */
   remedy?: string;
   cause?: unknown;
+  /** What kind of file a ConfigError is about, for its message: `config` unless set. */
+  fileKind?: string;
 }
 
 export class AuditError extends Error {
@@ -43,10 +45,11 @@ export class ConfigError extends UsageError {
   readonly configPath: string;
 
   constructor(configPath: string, problems: ValidationProblem[], details: ErrorDetails = {}) {
+    const kind = details.fileKind ?? 'config';
     const summary =
       problems.length === 1
-        ? `Invalid config ${configPath}: ${formatProblem(problems[0]!)}`
-        : `Invalid config ${configPath}: ${problems.length} problems`;
+        ? `Invalid ${kind} ${configPath}: ${formatProblem(problems[0]!)}`
+        : `Invalid ${kind} ${configPath}: ${problems.length} problems`;
     super(summary, problems, details);
     Object.defineProperty(this, 'code', { value: 'INVALID_CONFIG' });
     this.configPath = configPath;

@@ -139,13 +139,15 @@ export function parseOrgDefinition(input: unknown, source = '<org definition>'):
   const result = orgSchema.safeParse(input);
   if (!result.success) {
     throw new ConfigError(source, result.error.issues.map(toProblem), {
-      remedy: 'Fix the listed fields of the org file and start the emulator again.',
+      fileKind: 'organization file',
+      remedy: 'Fix the listed fields of the organization file, then run the command again.',
     });
   }
   const problems = checkReferences(result.data);
   if (problems.length > 0) {
     throw new ConfigError(source, problems, {
-      remedy: 'Fix the listed fields of the org file and start the emulator again.',
+      fileKind: 'organization file',
+      remedy: 'Fix the listed fields of the organization file, then run the command again.',
     });
   }
   return result.data;
@@ -159,6 +161,8 @@ export async function loadOrgFile(path: string): Promise<OrgDefinition> {
   } catch (error) {
     throw new ConfigError(path, [{ path: '', message: `cannot read the file: ${(error as Error).message}` }], {
       cause: error,
+      fileKind: 'organization file',
+      remedy: 'Pass --org with the path of a YAML or JSON organization file, such as config/demo-org.yaml.',
     });
   }
   const document = parseDocument(text, { prettyErrors: true });
@@ -166,6 +170,7 @@ export async function loadOrgFile(path: string): Promise<OrgDefinition> {
     throw new ConfigError(
       path,
       document.errors.map((error) => ({ path: '', message: `invalid YAML: ${error.message}` })),
+      { fileKind: 'organization file', remedy: 'Fix the YAML syntax at the line and column given.' },
     );
   }
   return parseOrgDefinition(document.toJS(), path);

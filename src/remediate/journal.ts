@@ -208,7 +208,10 @@ export async function readJournal(path: string): Promise<ReadJournalResult> {
   try {
     text = await readFile(path, 'utf8');
   } catch (error) {
-    throw new AuditError('JOURNAL_INVALID', `Cannot read journal ${path}: ${(error as Error).message}`, { cause: error });
+    throw new AuditError('JOURNAL_INVALID', `Cannot read journal ${path}: ${(error as Error).message}`, {
+      cause: error,
+      remedy: 'Pass the .journal.jsonl file (or the JSON report) that a --fix run wrote; its path is printed under "Journal:".',
+    });
   }
 
   const lines = text.split('\n');
@@ -227,8 +230,9 @@ export async function readJournal(path: string): Promise<ReadJournalResult> {
         truncatedLastLine = true;
         break;
       }
-      throw new AuditError('JOURNAL_INVALID', `Journal ${path} line ${index + 1} is not a journal record.`, {
-        remedy: 'Restore the journal file as the run wrote it; rollback needs every record.',
+      throw new AuditError('JOURNAL_INVALID', `${path} is not a journal of ssm-role-audit: line ${index + 1} is not a journal record.`, {
+        remedy:
+          'Pass the .journal.jsonl file that a --fix run wrote. If it is one, restore it as the run wrote it: rollback needs every record.',
       });
     }
     records.push(record);
