@@ -211,3 +211,16 @@ describe('demo organization', () => {
     ]);
   });
 });
+
+describe('organization file errors', () => {
+  it('name the file kind and the next step', () => {
+    let error: unknown;
+    try {
+      parseOrgDefinition({ partition: 'aws' }, 'my-org.yaml');
+    } catch (caught) {
+      error = caught;
+    }
+    expect((error as Error).message).toMatch(/^Invalid organization file my-org\.yaml/);
+    expect((error as { remedy?: string }).remedy).toContain('organization file');
+  });
+});
