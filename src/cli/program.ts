@@ -45,6 +45,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     exitCode = code;
   });
   try {
+    rejectUnknownCommand(argv, program);
     await program.parseAsync(argv, { from: 'user' });
     return exitCode;
   } catch (error) {
@@ -164,6 +165,20 @@ function buildProgram(io: CliIo, argv: string[], setExitCode: (code: number) => 
     });
 
   return program;
+}
+
+/**
+ * `scan` is the default command, so commander would read a mistyped command name as an argument of
+ * `scan` and report "too many arguments". Name the mistake instead.
+ */
+function rejectUnknownCommand(argv: string[], program: Command): void {
+  const first = argv[0];
+  if (first === undefined || first.startsWith('-')) return;
+  const names = program.commands.map((command) => command.name());
+  if (names.includes(first) || first === 'help') return;
+  throw new UsageError(`Unknown command "${first}".`, [], {
+    remedy: `Use one of: ${names.join(', ')} (scan is the default), or run with --help.`,
+  });
 }
 
 /** Adds the options that reach the accounts: base credentials, endpoint, access role and retries. */

@@ -63,3 +63,15 @@ describe('scan command exit codes', () => {
     expect(stderr).toContain('--concurrency must be a whole number from 1 to 512');
   });
 });
+
+describe('command names', () => {
+  it('rejects a mistyped command', async () => {
+    const stdout = new TextSink();
+    const stderr = new TextSink();
+    const exitCode = await main(['scna'], { stdout, stderr, stderrIsTTY: false, stdin: process.stdin, stdinIsTTY: false, env: process.env });
+
+    expect(exitCode).toBe(3);
+    expect(stderr.text).toContain('Unknown command "scna"');
+    expect(stderr.text).toContain('scan, rollback, demo, emulator');
+  });
+});
