@@ -293,6 +293,8 @@ export interface RunReport {
   accounts: AccountResult[];
   /** Present in `--fix` runs. */
   remediation?: RunRemediation;
+  /** Problems that did not stop the run but may make it wrong, such as an override that matches no account. */
+  warnings?: string[];
   /** How to run the same scan again. */
   reproduce: { command: string };
 }

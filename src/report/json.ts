@@ -41,6 +41,7 @@ export function orderReport(report: RunReport): RunReport {
       'apiCalls',
       'accounts',
       'remediation',
+      'warnings',
       'reproduce',
     ]),
     tool: orderKeys(report.tool, ['name', 'version']),

@@ -129,6 +129,9 @@ function renderTitle(report: RunReport): string {
       `> **Incomplete run:** ${endSentence(reason)} Accounts in scope that are not listed in this report were not assessed.`,
     );
   }
+  for (const warning of report.warnings ?? []) {
+    lines.push('', `> **Warning:** ${endSentence(escapeText(warning))}`);
+  }
   return lines.join('\n');
 }
 

@@ -9,10 +9,16 @@ import { CallCounter, type AwsClientFactory, type OrganizationsApi } from '../aw
 import { describeAwsError } from '../aws/aws-error.js';
 import { DEFAULT_ORGANIZATIONS_RATE_PER_SECOND, pacedOrganizations } from '../aws/pacing.js';
 import type { Sleep } from '../aws/timing.js';
-import { configNeedsOrganizationalUnits, configNeedsTags, loadConfig } from '../config/index.js';
+import {
+  configNeedsOrganizationalUnits,
+  configNeedsTags,
+  loadConfig,
+  overrideMatches,
+  type DesiredStateConfig,
+} from '../config/index.js';
 import { identifyCaller, type CallerIdentity } from '../credentials/caller.js';
 import { discoverAccounts } from '../discover/accounts.js';
-import { EnumerationError } from '../errors.js';
+import { EnumerationError, UsageError } from '../errors.js';
 import type { Logger } from '../log/logger.js';
 import type { AccountResult, OrgAccount, RunReport } from '../model.js';
 import { checkReportDirWritable, writeReports, type ReportPaths } from '../report/write.js';
@@ -181,6 +187,8 @@ export async function runScan(options: ScanOptions, deps: ScanDependencies): Pro
       }
     }
   } catch (error) {
+    // A bad --ou value is the user's mistake, found before any account was listed: exit 3 with its message.
+    if (error instanceof UsageError) throw error;
     listingError = error;
     const aws = describeAwsError(error);
     logger.error(
@@ -235,6 +243,11 @@ export async function runScan(options: ScanOptions, deps: ScanDependencies): Pro
     remediation,
   });
   if (deps.interruption?.signal) markInterrupted(report, deps.interruption.signal, stopped);
+  const warnings = unmatchedOverrideWarnings(loaded.config, report, options);
+  if (warnings.length > 0) {
+    report.warnings = warnings;
+    for (const warning of warnings) logger.warn({ configPath: loaded.path }, warning);
+  }
   const paths = await writeReports(report, { reportDir: options.reportDir });
   logger.info(
     { exitCode: report.exitCode, counts: report.counts.byStatus, jsonReport: paths.jsonPath },
@@ -283,6 +296,28 @@ async function describeOrganization(
       },
     );
   }
+}
+
+/**
+ * Warns about overrides that match no account of a complete, unfiltered scan: usually a mistyped
+ * account id or OU id, which would otherwise switch a rule off silently. Tag criteria are left out,
+ * because an audit reads tags only where they can change a finding.
+ */
+function unmatchedOverrideWarnings(config: DesiredStateConfig, report: RunReport, options: ScanOptions): string[] {
+  const filtered = options.accounts || options.excludeAccounts || options.organizationalUnits;
+  if (!report.complete || filtered) return [];
+  const accounts = report.accounts.map((account) => ({ id: account.accountId, ouIds: account.ouPath.map((ou) => ou.id) }));
+  const warnings: string[] = [];
+  config.overrides.forEach((override, index) => {
+    if (override.match.tags !== undefined) return;
+    if (accounts.some((account) => overrideMatches(override.match, account))) return;
+    const name = override.description === undefined ? '' : ` ("${override.description}")`;
+    warnings.push(
+      `Override overrides[${index}]${name} in ${report.config.path} matches none of the ${accounts.length} accounts ` +
+        'of the organization; check its account ids and organizational unit ids.',
+    );
+  });
+  return warnings;
 }
 
 /** The command that undoes a fix run from its journal, with the options that reach the same accounts. */

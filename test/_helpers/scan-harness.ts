@@ -77,6 +77,8 @@ export async function scanEmulator(
         region: emulator.region,
         accessRoleName: 'OrganizationAccountAccessRole',
         reproduceCommand: 'ssm-role-audit scan',
+        // The emulator sets no Organizations rate limit by default, so tests need not wait for pacing.
+        organizationsRatePerSecond: 100,
         ...options,
       },
       {
