@@ -33,6 +33,15 @@ export interface CliIo {
 
 export const DEFAULT_CONCURRENCY = 16;
 const LOG_LEVEL_HELP = `log level on stderr: ${LOG_LEVELS.join(', ')}`;
+
+const SCAN_EXIT_CODES_HELP = `
+Exit codes (the highest applicable one wins):
+  0    every assessed account is compliant, or was remediated
+  1    drift remains in at least one account, or a --fix action failed
+  2    at least one in-scope account could not be assessed
+  3    invalid usage or config, or the organization could not be listed completely
+  4    --fix stopped before any write: the plan changes more accounts than --max-accounts-changed
+  130  interrupted by SIGINT; 143 interrupted by SIGTERM (the report is marked incomplete)`;
 export const DEFAULT_MAX_ATTEMPTS = 5;
 export const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
 /** Kept equal to DEFAULT_MAX_ACCOUNTS_CHANGED in src/scan/fix-phase.ts, which the CLI must not import at start-up. */
@@ -69,7 +78,7 @@ function buildProgram(io: CliIo, argv: string[], setExitCode: (code: number) => 
   const scan = program
     .command('scan', { isDefault: true })
     .description('Read the role in every in-scope account, compare it with the desired state and write reports.')
-    .option('--config <file>', 'desired-state file (YAML or JSON)', 'config/desired-state.yaml')
+    .option('--config <file>', 'desired-state file (YAML or JSON), relative to the current directory', 'config/desired-state.yaml')
     .option('--accounts <ids>', 'only these account ids, comma-separated; repeatable', parseAccountIds)
     .option('--exclude-accounts <ids>', 'skip these account ids, comma-separated; repeatable', parseAccountIds)
     .option('--ou <ou-id>', 'only accounts under this organizational unit and its child OUs; repeatable', parseOuId)
@@ -109,6 +118,7 @@ function buildProgram(io: CliIo, argv: string[], setExitCode: (code: number) => 
     .addOption(
       new Option('--log-level <level>', LOG_LEVEL_HELP).default('info').argParser(parseLogLevel),
     )
+    .addHelpText('after', SCAN_EXIT_CODES_HELP)
     .action(async (options) => {
       const { scanCommand } = await import('../commands/scan.js');
       setExitCode(await scanCommand(options, io, reproduceCommand(argv)));
@@ -151,7 +161,7 @@ function buildProgram(io: CliIo, argv: string[], setExitCode: (code: number) => 
   program
     .command('emulator')
     .description('Serve the local AWS emulator (IAM, STS, Organizations) on 127.0.0.1 until interrupted.')
-    .requiredOption('--org <file>', 'organization file to serve (YAML or JSON)')
+    .requiredOption('--org <file>', 'organization file to serve (YAML or JSON), required; config/demo-org.yaml is a commented example')
     .option('--port <n>', 'TCP port on 127.0.0.1; 0 picks a free one', integerParser('--port', 0, 65535), 0)
     .option(
       '--latency-ms <ms>',

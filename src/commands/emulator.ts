@@ -27,6 +27,8 @@ export async function emulatorCommand(options: EmulatorCommandOptions, io: CliIo
       `  export AWS_ACCESS_KEY_ID=${accessKeyId}`,
       // Fake credentials from the org file, printed so a user can copy them; they open nothing real.
       `  export AWS_SECRET_ACCESS_KEY=${secretAccessKey}`,
+      '  export AWS_EC2_METADATA_DISABLED=true',
+      '  unset AWS_PROFILE AWS_SESSION_TOKEN',
       'Press Ctrl+C to stop.',
       '',
     ].join('\n'),

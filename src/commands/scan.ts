@@ -31,6 +31,23 @@ export interface ScanCommandOptions extends AccountAccessOptions {
   logLevel: LogLevel;
 }
 
+/**
+ * Adds the Region and endpoint that came from the environment to the command line as typed, so the
+ * report's command scans the same place when run from another shell.
+ */
+function withResolvedConnection(
+  command: string,
+  options: ScanCommandOptions,
+  region: string,
+  env: NodeJS.ProcessEnv,
+): string {
+  const additions: string[] = [];
+  if (!options.region) additions.push('--region', region);
+  const endpoint = env['AWS_ENDPOINT_URL'];
+  if (!options.endpointUrl && endpoint) additions.push('--endpoint-url', endpoint);
+  return [command, ...additions].join(' ');
+}
+
 /** The options a rollback needs to reach the same endpoint with the same credentials. */
 function connectionArgs(options: ScanCommandOptions, env: NodeJS.ProcessEnv): string[] {
   const args: string[] = [];
@@ -99,7 +116,7 @@ export async function scanCommand(options: ScanCommandOptions, io: CliIo, reprod
         organizationsRatePerSecond: options.organizationsRate,
         accountTimeoutMs: options.accountTimeout * 1000,
         connectionArgs: connectionArgs(options, io.env),
-        reproduceCommand,
+        reproduceCommand: withResolvedConnection(reproduceCommand, options, region, io.env),
       },
       { clients, runCounter, logger, toolVersion, interruption },
     );

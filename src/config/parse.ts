@@ -4,6 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
 
 import { type Document, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type YAMLError } from 'yaml';
 
@@ -33,9 +34,11 @@ export async function loadConfig(path: string): Promise<LoadedConfig> {
   try {
     bytes = await readFile(path);
   } catch (error) {
-    throw new ConfigError(path, [{ path: '', message: describeReadError(error) }], {
+    // The absolute path shows where a relative --config was looked for, which matters under cron.
+    throw new ConfigError(path, [{ path: '', message: `${describeReadError(error)} (looked for ${resolve(path)})` }], {
       cause: error,
-      remedy: 'Pass the path of a desired-state file with --config, for example config/desired-state.yaml.',
+      remedy:
+        'Pass the path of a desired-state file with --config; a relative path is read from the current directory.',
     });
   }
 

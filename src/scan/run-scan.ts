@@ -374,6 +374,7 @@ function logAccountResult(
     accountName: result.accountName,
     status: result.status,
     findings: result.findings.map((finding) => finding.code),
+    ...(result.skipReason ? { state: result.state, skipReason: result.skipReason } : {}),
     done: progress.done,
     listed: progress.listed,
     listingDone: progress.listingDone,

@@ -1,4 +1,4 @@
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/program.js';
@@ -55,6 +55,32 @@ describe('scan command exit codes', () => {
     expect(stderr).toContain('role.name');
     expect(stderr).toContain('role.unknownKey');
     expect(emulator.callCount()).toBe(0);
+  });
+
+  it('records the Region and endpoint of the environment in the report', async () => {
+    const stdout = new TextSink();
+    const reportDir = await tempDir();
+    process.env['AWS_ENDPOINT_URL'] = emulator.url;
+    process.env['AWS_REGION'] = 'us-east-1';
+    try {
+      const exitCode = await main(['scan', '--accounts', '222222222222', '--report-dir', reportDir, '--log-level', 'silent'], {
+        stdout,
+        stderr: new TextSink(),
+        stderrIsTTY: false,
+        stdin: process.stdin,
+        stdinIsTTY: false,
+        env: process.env,
+      });
+      expect(exitCode).toBe(0);
+    } finally {
+      delete process.env['AWS_ENDPOINT_URL'];
+      delete process.env['AWS_REGION'];
+    }
+
+    const report = JSON.parse(await readFile(join(reportDir, 'latest.json'), 'utf8'));
+    expect(report.reproduce.command).toBe(
+      `ssm-role-audit scan --accounts 222222222222 --report-dir ${reportDir} --log-level silent --region us-east-1 --endpoint-url ${emulator.url}`,
+    );
   });
 
   it('rejects an invalid option value with exit 3', async () => {
