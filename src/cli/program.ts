@@ -19,7 +19,7 @@ import {
   parseRoleName,
 } from './parse-values.js';
 
-/** Where a command writes: stdout for results, stderr for logs and errors. */
+/** The streams of a command: stdout for results, stderr for logs and errors, stdin for confirmations. */
 export interface CliIo {
   stdout: NodeJS.WritableStream;
   stderr: NodeJS.WritableStream;

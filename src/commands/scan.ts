@@ -48,7 +48,7 @@ function withResolvedConnection(
   return [command, ...additions].join(' ');
 }
 
-/** The options a rollback needs to reach the same endpoint with the same credentials. */
+/** Returns the options a rollback needs to reach the same endpoint with the same credentials. */
 function connectionArgs(options: ScanCommandOptions, env: NodeJS.ProcessEnv): string[] {
   const args: string[] = [];
   const endpoint = options.endpointUrl ?? env['AWS_ENDPOINT_URL'];

@@ -320,7 +320,7 @@ function unmatchedOverrideWarnings(config: DesiredStateConfig, report: RunReport
   return warnings;
 }
 
-/** The command that undoes a fix run from its journal, with the options that reach the same accounts. */
+/** Returns the command that undoes a fix run from its journal, with the options that reach the same accounts. */
 function rollbackCommandFor(journalPath: string, options: ScanOptions): string {
   const parts = ['ssm-role-audit', 'rollback', journalPath, '--region', options.region, ...(options.connectionArgs ?? [])];
   if (options.accessRoleName !== 'OrganizationAccountAccessRole') parts.push('--access-role-name', options.accessRoleName);
