@@ -59,14 +59,22 @@ describe('loadConfig', () => {
     const error = await loadError(path);
 
     expect(error.configPath).toBe(path);
-    expect(error.problems).toEqual([{ path: '', message: 'config file not found' }]);
+    expect(error.problems).toEqual([{ path: '', message: `config file not found (looked for ${path})` }]);
     expect(error.remedy).toContain('--config');
+  });
+
+  it('names the absolute path of a relative config', async () => {
+    const error = await loadError('no-such-folder/desired-state.yaml');
+
+    expect(error.problems[0]?.message).toBe(
+      `config file not found (looked for ${join(process.cwd(), 'no-such-folder/desired-state.yaml')})`,
+    );
   });
 
   it('rejects a directory', async () => {
     const error = await loadError(directory);
 
-    expect(error.problems[0]?.message).toBe('the config path is a directory; pass the path of a file');
+    expect(error.problems[0]?.message).toBe(`the config path is a directory; pass the path of a file (looked for ${directory})`);
   });
 
   it('rejects bytes that are not UTF-8', async () => {
