@@ -106,7 +106,8 @@ export type Credentials = AwsCredentialIdentity | AwsCredentialIdentityProvider;
 export interface AwsClientFactory {
   /** STS with the base credentials; calls are counted on `counter`, or on the run when omitted. */
   sts(counter?: CallCounter, signal?: AbortSignal): StsApi;
-  organizations(): OrganizationsApi;
+  /** Organizations with the base credentials; calls are counted on `counter`, or on the run when omitted. */
+  organizations(counter?: CallCounter): OrganizationsApi;
   iam(credentials: Credentials | undefined, counter: CallCounter, signal?: AbortSignal): IamApi;
   /** Releases sockets; call once at the end of a run. */
   close(): void;

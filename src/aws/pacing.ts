@@ -69,16 +69,14 @@ export class TokenBucket {
   }
 }
 
-/**
- * Wraps an Organizations client so that its calls run one at a time, each after a token of the bucket.
- * A call that fails still releases its turn, and its retries (made inside the SDK call) keep the turn,
- * so a throttled call backs off while the others wait behind it.
- */
-export function pacedOrganizations(api: OrganizationsApi, options: PacingOptions): OrganizationsApi {
+/** Runs calls one at a time, each after a token of the bucket; views that share one share the rate. */
+export type Pacer = <T>(call: () => Promise<T>) => Promise<T>;
+
+/** Creates a pacer with its own token bucket. */
+export function createPacer(options: PacingOptions): Pacer {
   const bucket = new TokenBucket(options);
   let queue: Promise<unknown> = Promise.resolve();
-
-  const paced = <T>(call: () => Promise<T>): Promise<T> => {
+  return <T>(call: () => Promise<T>): Promise<T> => {
     const turn = queue.then(async () => {
       await bucket.take();
       return call();
@@ -87,6 +85,15 @@ export function pacedOrganizations(api: OrganizationsApi, options: PacingOptions
     queue = turn.catch(() => undefined);
     return turn;
   };
+}
+
+/**
+ * Wraps an Organizations client so that its calls run one at a time, each after a token of the bucket.
+ * A call that fails still releases its turn, and its retries (made inside the SDK call) keep the turn,
+ * so a throttled call backs off while the others wait behind it.
+ */
+export function pacedOrganizations(api: OrganizationsApi, pacing: PacingOptions | Pacer): OrganizationsApi {
+  const paced = typeof pacing === 'function' ? pacing : createPacer(pacing);
 
   return {
     describeOrganization: () => paced(() => api.describeOrganization()),

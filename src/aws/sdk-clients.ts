@@ -151,51 +151,45 @@ export function createSdkClientFactory(settings: AwsSettings, runCounter: CallCo
       counted(counter, 'STS:AssumeRole', () => stsClient.send(new AssumeRoleCommand(input), { abortSignal: signal })),
   });
 
-  const createOrganizationsView = (): OrganizationsApi => {
-    const {
-      DescribeOrganizationCommand,
-      ListAccountsCommand,
-      ListAccountsForParentCommand,
-      ListOrganizationalUnitsForParentCommand,
-      ListRootsCommand,
-      ListTagsForResourceCommand,
-      OrganizationsClient,
-    } = loadOrganizationsSdk();
-    const organizationsClient = new OrganizationsClient({
-      ...common,
-      retryStrategy: retryStrategy('Organizations'),
-      credentials: baseCredentials,
-    });
+  // One Organizations client for the run, created at its first use; each counter gets a view of it.
+  let organizationsSdk: { sdk: OrganizationsSdk; client: InstanceType<OrganizationsSdk['OrganizationsClient']> } | undefined;
+  const organizationsView = (counter: CallCounter): OrganizationsApi => {
+    organizationsSdk ??= (() => {
+      const sdk = loadOrganizationsSdk();
+      const client = new sdk.OrganizationsClient({
+        ...common,
+        retryStrategy: retryStrategy('Organizations'),
+        credentials: baseCredentials,
+      });
+      return { sdk, client };
+    })();
+    const { sdk, client } = organizationsSdk;
     return {
       describeOrganization: () =>
-        counted(runCounter, 'Organizations:DescribeOrganization', () =>
-          organizationsClient.send(new DescribeOrganizationCommand({})),
+        counted(counter, 'Organizations:DescribeOrganization', () =>
+          client.send(new sdk.DescribeOrganizationCommand({})),
         ),
       listAccounts: (input) =>
-        counted(runCounter, 'Organizations:ListAccounts', () =>
-          organizationsClient.send(new ListAccountsCommand(input)),
-        ),
-      listRoots: (input) =>
-        counted(runCounter, 'Organizations:ListRoots', () => organizationsClient.send(new ListRootsCommand(input))),
+        counted(counter, 'Organizations:ListAccounts', () => client.send(new sdk.ListAccountsCommand(input))),
+      listRoots: (input) => counted(counter, 'Organizations:ListRoots', () => client.send(new sdk.ListRootsCommand(input))),
       listOrganizationalUnitsForParent: (input) =>
-        counted(runCounter, 'Organizations:ListOrganizationalUnitsForParent', () =>
-          organizationsClient.send(new ListOrganizationalUnitsForParentCommand(input)),
+        counted(counter, 'Organizations:ListOrganizationalUnitsForParent', () =>
+          client.send(new sdk.ListOrganizationalUnitsForParentCommand(input)),
         ),
       listAccountsForParent: (input) =>
-        counted(runCounter, 'Organizations:ListAccountsForParent', () =>
-          organizationsClient.send(new ListAccountsForParentCommand(input)),
+        counted(counter, 'Organizations:ListAccountsForParent', () =>
+          client.send(new sdk.ListAccountsForParentCommand(input)),
         ),
       listTagsForResource: (input) =>
-        counted(runCounter, 'Organizations:ListTagsForResource', () =>
-          organizationsClient.send(new ListTagsForResourceCommand(input)),
+        counted(counter, 'Organizations:ListTagsForResource', () =>
+          client.send(new sdk.ListTagsForResourceCommand(input)),
         ),
     };
   };
-  let organizations: OrganizationsApi | undefined;
 
   return {
     sts: (counter, signal) => stsView(counter ?? runCounter, signal),
-    organizations: () => (organizations ??= createOrganizationsView()),
+    organizations: (counter) => organizationsView(counter ?? runCounter),
     iam(credentials, counter, signal): IamApi {
       const {
         AttachRolePolicyCommand,

@@ -17,7 +17,8 @@ import type { AccountError, AccountResult, DesiredRole, Finding, ObservedRole, O
 
 export interface AssessmentContext {
   clients: AwsClientFactory;
-  organizations: OrganizationsApi;
+  /** Organizations with the base credentials, paced with the run's other calls, counting on `counter`. */
+  organizationsFor: (counter: CallCounter) => OrganizationsApi;
   config: DesiredStateConfig;
   caller: CallerIdentity;
   region: string;
@@ -108,7 +109,7 @@ export async function assessAccount(
         ? evaluateWithoutTags(context.config, facts, observed, resolveContext)
         : undefined;
     if (!evaluation) {
-      const tags = context.needsTags ? await readAccountTags(context.organizations, account.id) : account.tags;
+      const tags = context.needsTags ? await readAccountTags(context.organizationsFor(counter), account.id) : account.tags;
       const desired = resolveDesiredRole(context.config, { ...facts, tags }, resolveContext);
       evaluation = { desired, findings: evaluateRole(desired, observed, { accountId: account.id, partition }) };
     }

@@ -17,7 +17,7 @@ export function withAbortSignal(clients: AwsClientFactory, signal: AbortSignal):
   const either = (other: AbortSignal | undefined): AbortSignal => (other ? AbortSignal.any([signal, other]) : signal);
   return {
     sts: (counter, other) => clients.sts(counter, either(other)),
-    organizations: () => clients.organizations(),
+    organizations: (counter) => clients.organizations(counter),
     iam: (credentials, counter, other) => clients.iam(credentials, counter, either(other)),
     close: () => clients.close(),
   };

@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import pLimit from 'p-limit';
 import { CallCounter, type AwsClientFactory, type OrganizationsApi } from '../aws/api.js';
 import { describeAwsError } from '../aws/aws-error.js';
-import { DEFAULT_ORGANIZATIONS_RATE_PER_SECOND, pacedOrganizations } from '../aws/pacing.js';
+import { createPacer, DEFAULT_ORGANIZATIONS_RATE_PER_SECOND, pacedOrganizations } from '../aws/pacing.js';
 import type { Sleep } from '../aws/timing.js';
 import {
   configNeedsOrganizationalUnits,
@@ -100,7 +100,9 @@ export async function runScan(options: ScanOptions, deps: ScanDependencies): Pro
 
   const caller = await identifyBaseCredentials(deps);
   const ratePerSecond = options.organizationsRatePerSecond ?? DEFAULT_ORGANIZATIONS_RATE_PER_SECOND;
-  const organizations = pacedOrganizations(deps.clients.organizations(), { ratePerSecond, sleep: deps.sleep });
+  // Every Organizations call of the run, the account tag reads included, shares one pacer.
+  const pacer = createPacer({ ratePerSecond, sleep: deps.sleep });
+  const organizations = pacedOrganizations(deps.clients.organizations(), pacer);
   const organization = await describeOrganization(organizations);
   logger.info(
     { callerArn: caller.arn, organizationId: organization.id, managementAccountId: organization.managementAccountId },
@@ -109,7 +111,7 @@ export async function runScan(options: ScanOptions, deps: ScanDependencies): Pro
 
   const context: AssessmentContext = {
     clients: deps.clients,
-    organizations,
+    organizationsFor: (counter) => pacedOrganizations(deps.clients.organizations(counter), pacer),
     config: loaded.config,
     caller,
     region: options.region,
