@@ -12,6 +12,7 @@ import { readAccountTags } from '../discover/accounts.js';
 import { AuditError } from '../errors.js';
 import { evaluateRole } from '../evaluate/index.js';
 import { inspectRole } from '../inspect/role.js';
+import type { Logger } from '../log/logger.js';
 import { evaluateWithoutTags } from './tag-free.js';
 import type { AccountError, AccountResult, DesiredRole, Finding, ObservedRole, OrgAccount } from '../model.js';
 
@@ -29,6 +30,8 @@ export interface AssessmentContext {
   needsTags: boolean;
   /** A `--fix` run, which needs the exact desired state and so always reads the tags it needs. */
   fix: boolean;
+  /** Receives one debug line per step of each account. */
+  logger?: Logger;
   now: () => number;
 }
 
@@ -89,6 +92,10 @@ export async function assessAccount(
     });
     credentials = resolved.credentials;
     if (resolved.accessRoleArn) result.accessRoleArn = resolved.accessRoleArn;
+    context.logger?.debug(
+      { accountId: account.id, accessRoleArn: result.accessRoleArn ?? 'base credentials' },
+      'credentials ready',
+    );
   } catch (error) {
     result.accessRoleArn = accessRoleArnFor({ caller: context.caller, accountId: account.id, accessRoleName: context.accessRoleName });
     result.error = toAccountError(error, 'credentials', result.accessRoleArn);
@@ -101,6 +108,16 @@ export async function assessAccount(
     const iam = context.clients.iam(credentials, counter);
     const observed = await inspectRole(iam, context.config.role.name);
     if (observed) result.roleArn = observed.arn;
+    context.logger?.debug(
+      {
+        accountId: account.id,
+        roleArn: result.roleArn,
+        found: observed !== undefined,
+        attachedPolicies: observed?.attachedPolicies.length,
+        inlinePolicies: observed?.inlinePolicies.length,
+      },
+      'role read',
+    );
 
     const facts = { id: account.id, ouIds: account.ouPath.map((ou) => ou.id) };
     const resolveContext = { partition, region: context.region };
@@ -108,8 +125,11 @@ export async function assessAccount(
       context.needsTags && !context.fix
         ? evaluateWithoutTags(context.config, facts, observed, resolveContext)
         : undefined;
-    if (!evaluation) {
+    if (evaluation) {
+      context.logger?.debug({ accountId: account.id }, 'tags not read: no tag override changes the findings');
+    } else {
       const tags = context.needsTags ? await readAccountTags(context.organizationsFor(counter), account.id) : account.tags;
+      if (context.needsTags) context.logger?.debug({ accountId: account.id, tags }, 'tags read');
       const desired = resolveDesiredRole(context.config, { ...facts, tags }, resolveContext);
       evaluation = { desired, findings: evaluateRole(desired, observed, { accountId: account.id, partition }) };
     }

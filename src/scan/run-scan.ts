@@ -120,6 +120,7 @@ export async function runScan(options: ScanOptions, deps: ScanDependencies): Pro
     roleSessionName: `ssm-role-audit-${runId}`.slice(0, 64),
     needsTags: configNeedsTags(loaded.config),
     fix: options.fix !== undefined,
+    logger,
     now,
   };
 

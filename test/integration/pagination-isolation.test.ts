@@ -35,6 +35,20 @@ describe('pagination against the emulator', () => {
   });
 });
 
+describe('debug logs', () => {
+  it('log each step of an account', async () => {
+    emulator = await startEmulator({ org: await loadOrgFile(DEMO_ORG) });
+
+    const run = await scanEmulator(emulator, { accounts: ['222222222222'] }, { logLevel: 'debug' });
+
+    const steps = run.logs
+      .lines()
+      .filter((line) => line['accountId'] === '222222222222' && line['level'] === 20)
+      .map((line) => line['msg']);
+    expect(steps).toEqual(['credentials ready', 'role read', 'tags read']);
+  });
+});
+
 describe('credential isolation', () => {
   it('lets one account session see only its own role', async () => {
     emulator = await startEmulator({ org: await loadOrgFile(DEMO_ORG) });
