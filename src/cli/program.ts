@@ -7,6 +7,7 @@ import { DEFAULT_ORGANIZATIONS_RATE_PER_SECOND } from '../aws/pacing.js';
 import { DEFAULT_ACCOUNT_TIMEOUT_SECONDS } from '../scan/limits.js';
 import { AuditError, formatProblem, UsageError } from '../errors.js';
 import { ExitCode } from '../exit-codes.js';
+import { shellCommand } from '../shell-quote.js';
 import { LOG_LEVELS } from '../log/levels.js';
 import { toolVersion } from '../package-info.js';
 import {
@@ -25,7 +26,7 @@ export interface CliIo {
   stderr: NodeJS.WritableStream;
   /** Whether stderr is a terminal: readable logs and progress instead of JSON lines. */
   stderrIsTTY: boolean;
-  /** Where a confirmation is read from, and whether a person is there to answer. */
+  /** The stream a confirmation is read from, and whether a person at a terminal can type it. */
   stdin: NodeJS.ReadableStream;
   stdinIsTTY: boolean;
   env: NodeJS.ProcessEnv;
@@ -217,18 +218,15 @@ function addAccountAccessOptions(command: Command, accessRoleHelp: string): Comm
     );
 }
 
-/** The command line as typed, for the report's "how to reproduce"; the external id is masked. */
+/** Returns the command line as typed, for the report's "how to reproduce", with the external id masked. */
 function reproduceCommand(argv: string[]): string {
   const masked = argv.map((arg, index) => {
     if (argv[index - 1] === '--external-id') return '<external-id>';
     return arg.replace(/^(--external-id=).*/, '$1<external-id>');
   });
-  return ['ssm-role-audit', ...masked].map(shellQuote).join(' ');
+  return shellCommand(['ssm-role-audit', ...masked]);
 }
 
-function shellQuote(arg: string): string {
-  return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
-}
 
 function reportError(error: unknown, io: CliIo): number {
   if (error instanceof CommanderError) {

@@ -40,7 +40,7 @@ type Outcome = AccountRollbackResult | { accountId: string; status: 'unreachable
 
 export async function rollbackCommand(source: string, options: RollbackCommandOptions, io: CliIo): Promise<number> {
   if (!options.dryRun && !options.yes && !io.stdinIsTTY) {
-    throw new UsageError('rollback needs --yes when stdin is not a terminal, since nobody can confirm it.', [], {
+    throw new UsageError('rollback needs --yes when stdin is not a terminal, because no confirmation can be read.', [], {
       remedy: 'Review it with rollback --dry-run first, then run rollback --yes.',
     });
   }

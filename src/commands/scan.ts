@@ -4,6 +4,7 @@
 import { CallCounter } from '../aws/api.js';
 import type { CliIo } from '../cli/program.js';
 import { UsageError } from '../errors.js';
+import { shellCommand } from '../shell-quote.js';
 import { createLogger, type LogLevel } from '../log/logger.js';
 import { toolVersion } from '../package-info.js';
 import type { FixOptions } from '../scan/fix-phase.js';
@@ -45,7 +46,7 @@ function withResolvedConnection(
   if (!options.region) additions.push('--region', region);
   const endpoint = env['AWS_ENDPOINT_URL'];
   if (!options.endpointUrl && endpoint) additions.push('--endpoint-url', endpoint);
-  return [command, ...additions].join(' ');
+  return [command, shellCommand(additions)].filter((part) => part !== '').join(' ');
 }
 
 /** Returns the options a rollback needs to reach the same endpoint with the same credentials. */
@@ -70,7 +71,7 @@ function fixOptionsFrom(options: ScanCommandOptions, io: CliIo): FixOptions | un
     return undefined;
   }
   if (!options.dryRun && !options.yes && !io.stdinIsTTY) {
-    throw new UsageError('--fix needs --yes when stdin is not a terminal, since nobody can confirm the plan.', [], {
+    throw new UsageError('--fix needs --yes when stdin is not a terminal, because no confirmation can be read.', [], {
       remedy: 'Review the plan with --fix --dry-run first, then run --fix --yes.',
     });
   }

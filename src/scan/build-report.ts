@@ -31,9 +31,9 @@ export interface ReportInput {
 const DRIFT_STATUSES: ReadonlySet<AccountStatus> = new Set(['noncompliant', 'planned', 'remediation_failed']);
 
 /**
- * The exit code of a run; the highest applicable one wins: 4 when the blast-radius guard stopped a
- * fix, 3 when the organization could not be listed completely, 2 when an account could not be
- * assessed, 1 when drift remains (or an action failed), 0 otherwise.
+ * Returns the exit code of a run, the highest that applies. It is 4 when the blast-radius guard
+ * stopped a fix, 3 when the organization could not be listed completely, 2 when an account could
+ * not be assessed, 1 when drift remains or an action failed, and 0 otherwise.
  */
 export function exitCodeFor(results: AccountResult[], complete: boolean, remediation?: RunRemediation): number {
   if (remediation?.abortedBy === 'max-accounts-changed') return ExitCode.FixAborted;
@@ -73,7 +73,7 @@ export function buildReport(input: ReportInput): RunReport {
     runId: input.runId,
     startedAt: new Date(input.startedAt).toISOString(),
     finishedAt: new Date(input.finishedAt).toISOString(),
-    mode: input.remediation === undefined ? 'audit' : input.remediation.dryRun ? 'fix-dry-run' : 'fix',
+    mode: modeOf(input.remediation),
     complete,
     exitCode: exitCodeFor(accounts, complete, input.remediation),
     caller: { arn: input.caller.arn, accountId: input.caller.accountId, partition: input.caller.partition },
@@ -101,6 +101,11 @@ export function buildReport(input: ReportInput): RunReport {
     }. Accounts after the failure were not assessed.`;
   }
   return report;
+}
+
+function modeOf(remediation: RunRemediation | undefined): RunReport['mode'] {
+  if (remediation === undefined) return 'audit';
+  return remediation.dryRun ? 'fix-dry-run' : 'fix';
 }
 
 function sortKeys(record: Record<string, number>): Record<string, number> {

@@ -1,7 +1,7 @@
 /**
- * The `--fix` phase of a scan, after every account has been assessed: plan each drifted account,
- * stop before any write when the plan is too wide or not confirmed, then journal, apply and verify
- * account by account, and record the outcome on each account's result.
+ * The `--fix` phase of a scan, which runs after every account has been assessed. It plans each
+ * drifted account and stops before any write when the plan is too wide or not confirmed. Then it
+ * journals, applies and verifies account by account, and records the outcome on each account's result.
  */
 import { join } from 'node:path';
 import pLimit from 'p-limit';
@@ -19,10 +19,10 @@ import {
   type JournalHeader,
 } from '../remediate/index.js';
 import { describeAwsError } from '../aws/aws-error.js';
-import type { AssessedAccount } from './assess-account.js';
+import { statusOf, type AssessedAccount } from './assess-account.js';
 import type { Interruption } from './interruption.js';
 
-/** How many accounts one `--fix` run may change unless `--max-accounts-changed` says otherwise. */
+/** The number of accounts one `--fix` run may change, unless `--max-accounts-changed` sets another. */
 export const DEFAULT_MAX_ACCOUNTS_CHANGED = 25;
 
 export interface FixOptions {
@@ -31,8 +31,8 @@ export interface FixOptions {
   /** The blast-radius guard: more accounts to change than this stops the run before any write. */
   maxAccountsChanged: number;
   /**
-   * Shows the plan to the person at the terminal and resolves to their answer. Undefined means the
-   * plan is approved (`--yes`).
+   * Shows the plan to the person at the terminal and resolves to true when they approve it. Undefined
+   * means the plan is approved (`--yes`).
    */
   confirm?: (plans: AccountPlan[]) => Promise<boolean>;
   /** Reads after applying, first included, before an account counts as not verified. */
@@ -77,7 +77,7 @@ export async function runFixPhase(drifted: AssessedAccount[], context: FixPhaseC
     return remediation;
   }
   if (options.dryRun || changing.length === 0) {
-    for (const { assessed } of changing) setStatus(assessed, options.dryRun ? 'planned' : assessed.result.status);
+    if (options.dryRun) for (const { assessed } of changing) assessed.result.status = 'planned';
     return remediation;
   }
   if (options.confirm && !(await options.confirm(changing.map(({ plan }) => plan)))) {
@@ -180,7 +180,7 @@ async function applyAndVerify(
     const aws = describeAwsError(error);
     logger.error({ err: error, awsErrorCode: aws.code }, 'applying the fix failed');
     result.remediation!.verified = false;
-    setStatus(assessed, 'remediation_failed');
+    assessed.result.status = 'remediation_failed';
     return;
   }
 
@@ -202,25 +202,26 @@ async function applyAndVerify(
     });
     result.remediation!.verified = verified.verified;
     result.remediation!.findingsAfter = verified.findings;
-    setStatus(assessed, statusAfterFix(result.remediation!.actions, verified.verified, verified.findings));
+    result.status = statusAfterFix(result.remediation!.actions, verified.verified, verified.findings);
   } catch (error) {
     const aws = describeAwsError(error);
     logger.error({ err: error, awsErrorCode: aws.code, awsRequestId: aws.requestId }, 'verifying the fix failed');
     result.remediation!.verified = false;
-    setStatus(assessed, 'remediation_failed');
+    assessed.result.status = 'remediation_failed';
   }
   logger.info({ status: result.status, verified: result.remediation!.verified }, `account ${result.accountId} ${result.status}`);
 }
 
 /**
- * Remediated only when the read-back shows no drift at all; a failed action makes it a failure; drift
- * left on purpose (a missing customer policy, a path IAM cannot change) keeps it noncompliant.
+ * Returns the status of an account after its fix. A failed action makes it `remediation_failed`, and
+ * so does a read-back that still shows fixable drift. Drift left on purpose (a missing customer
+ * policy, a path IAM cannot change) keeps it `noncompliant`. Only a read-back without drift makes it
+ * `remediated`.
  */
 function statusAfterFix(actions: PlannedAction[], verified: boolean, findingsAfter: Finding[]): AccountStatus {
   if (actions.some((action) => action.outcome === 'failed')) return 'remediation_failed';
-  const drift = findingsAfter.some((finding) => finding.advisory !== true);
-  if (verified && !drift) return 'remediated';
-  return verified ? 'noncompliant' : 'remediation_failed';
+  if (!verified) return 'remediation_failed';
+  return statusOf(findingsAfter) === 'compliant' ? 'remediated' : 'noncompliant';
 }
 
 function recordOutcomes(assessed: AssessedAccount, results: ActionResult[]): void {
@@ -252,6 +253,3 @@ function toPlannedAction(action: AccountPlan['actions'][number]): PlannedAction 
   };
 }
 
-function setStatus(assessed: AssessedAccount, status: AccountStatus): void {
-  assessed.result.status = status;
-}

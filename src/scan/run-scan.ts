@@ -19,6 +19,7 @@ import {
 import { identifyCaller, type CallerIdentity } from '../credentials/caller.js';
 import { discoverAccounts } from '../discover/accounts.js';
 import { EnumerationError, UsageError } from '../errors.js';
+import { shellCommand } from '../shell-quote.js';
 import type { Logger } from '../log/logger.js';
 import type { AccountResult, OrgAccount, RunReport } from '../model.js';
 import { checkReportDirWritable, writeReports, type ReportPaths } from '../report/write.js';
@@ -328,7 +329,7 @@ function rollbackCommandFor(journalPath: string, options: ScanOptions): string {
   const parts = ['ssm-role-audit', 'rollback', journalPath, '--region', options.region, ...(options.connectionArgs ?? [])];
   if (options.accessRoleName !== 'OrganizationAccountAccessRole') parts.push('--access-role-name', options.accessRoleName);
   if (options.externalId) parts.push('--external-id', '<external-id>');
-  return parts.join(' ');
+  return shellCommand(parts);
 }
 
 function skippedResult(account: OrgAccount): AccountResult {
