@@ -1,14 +1,14 @@
 /**
- * One error family for the whole tool. Each error has a stable code, says whether the user (bad input)
+ * One error family for the whole tool. Each error has a stable code, tells whether the user (bad input)
  * or the environment (AWS, network) is at fault, and carries the next step for the person reading it.
  * The CLI maps them to exit codes in one place.
  */
 
 export interface ErrorDetails {
-  /** What the user should do next; printed under the message. */
+  /** The next step for the user, printed under the message. */
   remedy?: string;
   cause?: unknown;
-  /** What kind of file a ConfigError is about, for its message: `config` unless set. */
+  /** The kind of file a ConfigError is about, named in its message: `config` unless set. */
   fileKind?: string;
 }
 

@@ -94,7 +94,7 @@ export interface ObservedDocument {
   text: string;
   /** The parsed document, or undefined when `text` is not a JSON object. */
   document?: PolicyDocument;
-  /** Why parsing failed, when it did. */
+  /** The parse error, when parsing failed. */
   parseError?: string;
 }
 
@@ -142,7 +142,7 @@ export interface Finding {
   severity: Severity;
   /** One sentence a compliance reviewer can read without knowing the tool. */
   message: string;
-  /** What the finding is about: a policy ARN, an inline policy name, `trust policy`, the role ARN. */
+  /** The subject of the finding: a policy ARN, an inline policy name, `trust policy`, the role ARN. */
   subject: string;
   expected?: unknown;
   actual?: unknown;
@@ -171,7 +171,7 @@ export type AccountStatus =
   | 'remediated'
   | 'remediation_failed';
 
-/** Why an account could not be assessed. */
+/** The reason an account could not be assessed. */
 export interface AccountError {
   /** A stable code of this tool: ASSUME_ROLE_FAILED, ACCESS_DENIED, AWS_ERROR, ... */
   code: string;
@@ -198,14 +198,14 @@ export interface AccountResult {
   accessRoleArn?: string;
   findings: Finding[];
   error?: AccountError;
-  /** Why the account was skipped, for `skipped`. */
+  /** The reason the account was skipped, for `skipped`. */
   skipReason?: string;
   durationMs: number;
   /** AWS API calls made for this account, by `Service:Operation`. */
   apiCalls: Record<string, number>;
   /** Retries of this account's calls (throttling, timeouts, server errors, renewed credentials). */
   apiRetries?: number;
-  /** What `--fix` planned and did in this account; absent in an audit and for accounts without a plan. */
+  /** The plan and outcome of `--fix` in this account. Absent in an audit and for accounts without a plan. */
   remediation?: AccountRemediation;
 }
 
@@ -222,7 +222,7 @@ export interface PlannedAction {
   reason: string;
   /** Set once the action ran. */
   outcome?: 'applied' | 'failed' | 'skipped';
-  /** Why it failed or was skipped, with the AWS error code and request id of a failure. */
+  /** The reason it failed or was skipped, with the AWS error code and request id of a failure. */
   outcomeReason?: string;
   awsErrorCode?: string;
   awsRequestId?: string;
@@ -238,7 +238,7 @@ export interface AccountRemediation {
   findingsAfter?: Finding[];
 }
 
-/** What a `--fix` run did as a whole. */
+/** The outcome of a `--fix` run as a whole. */
 export interface RunRemediation {
   dryRun: boolean;
   /** The blast-radius limit: the most accounts one run may change. */
@@ -246,9 +246,9 @@ export interface RunRemediation {
   /** Accounts whose plan has at least one action. */
   accountsToChange: number;
   actionsPlanned: number;
-  /** Set when the run stopped before any write; says why (guard, declined confirmation). */
+  /** The reason the run stopped before any write (guard, declined confirmation), when it did. */
   aborted?: string;
-  /** What stopped the run before any write: the blast-radius guard or a declined confirmation. */
+  /** The cause of a stop before any write: the blast-radius guard, a declined confirmation, or an incomplete listing. */
   abortedBy?: 'max-accounts-changed' | 'not-confirmed' | 'incomplete-listing';
   /** The journal of the writes, from which `rollback` restores the before-state. */
   journalPath?: string;

@@ -73,7 +73,7 @@ export interface IamWriteApi {
   detachRolePolicy(input: DetachRolePolicyCommandInput): Promise<DetachRolePolicyCommandOutput>;
   putRolePolicy(input: PutRolePolicyCommandInput): Promise<PutRolePolicyCommandOutput>;
   deleteRolePolicy(input: DeleteRolePolicyCommandInput): Promise<DeleteRolePolicyCommandOutput>;
-  /** Used only by rollback, for a role that `--fix` created and nobody changed since. */
+  /** Used only by rollback, for a role that `--fix` created and that is unchanged since. */
   deleteRole(input: DeleteRoleCommandInput): Promise<DeleteRoleCommandOutput>;
   tagRole(input: TagRoleCommandInput): Promise<TagRoleCommandOutput>;
   /** Tells whether a managed policy exists before attaching it. */

@@ -1,5 +1,5 @@
 /**
- * Shows a plan at the terminal and asks the person there to approve it.
+ * Prints a plan at the terminal and reads the person's approval.
  */
 import { createInterface } from 'node:readline/promises';
 import type { CliIo } from '../cli/program.js';
@@ -12,7 +12,7 @@ export function describePlans(plans: AccountPlan[]): string {
     lines.push(`${plan.accountId} ${plan.roleArn}`);
     plan.actions.forEach((action, index) => {
       lines.push(`  ${index + 1}. ${action.kind} ${action.target}: ${action.reason}`);
-      // A new trust policy is shown in full, so the person confirming sees every condition it adds.
+      // A new trust policy is printed in full, so every condition it adds is visible before approval.
       if ((action.kind === 'UpdateAssumeRolePolicy' || action.kind === 'CreateRole') && action.after) {
         lines.push(`     new trust policy: ${action.after}`);
       }
@@ -22,7 +22,7 @@ export function describePlans(plans: AccountPlan[]): string {
   return lines.join('\n');
 }
 
-/** Asks `question` and resolves true only for an answer of y or yes. */
+/** Prints `question` and resolves true only when the reply is y or yes. */
 export async function askYesNo(io: CliIo, question: string): Promise<boolean> {
   const readline = createInterface({ input: io.stdin, output: io.stderr, terminal: io.stdinIsTTY });
   try {
@@ -33,7 +33,7 @@ export async function askYesNo(io: CliIo, question: string): Promise<boolean> {
   }
 }
 
-/** Returns the confirmation step of `--fix` on a terminal, which prints the plan and then asks. */
+/** Returns the confirmation step of `--fix` on a terminal, which prints the plan and then reads a reply. */
 export function confirmPlansAtTerminal(io: CliIo): (plans: AccountPlan[]) => Promise<boolean> {
   return async (plans) => {
     const actions = plans.reduce((sum, plan) => sum + plan.actions.length, 0);

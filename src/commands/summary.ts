@@ -1,5 +1,5 @@
 /**
- * The short text a scan prints on stdout: where the reports are and what they say.
+ * The short text a scan prints on stdout: the counts, the fix outcome and the report paths.
  */
 import { describeExitCode } from '../exit-codes.js';
 import type { RunReport } from '../model.js';
@@ -21,11 +21,13 @@ export function printSummary(out: NodeJS.WritableStream, report: RunReport, path
     );
   }
   const lines = [`Accounts: ${report.counts.accounts} (${parts.join(', ')})`];
+
   const findings = Object.entries(report.counts.byFinding).sort(([a], [b]) => a.localeCompare(b));
   if (findings.length > 0) {
     lines.push(`Findings: ${findings.map(([code, count]) => `${code} ${count}`).join(', ')}`);
   }
   lines.push(`AWS calls: ${report.apiCalls.total} (retries ${report.apiCalls.retries})`);
+
   const fix = report.remediation;
   if (fix) {
     lines.push(
@@ -35,6 +37,7 @@ export function printSummary(out: NodeJS.WritableStream, report: RunReport, path
     if (fix.aborted) lines.push(`NO CHANGE MADE: ${fix.aborted}`);
     if (fix.journalPath) lines.push(`Journal: ${fix.journalPath}`, `Undo with: ${fix.rollbackCommand ?? ''}`);
   }
+
   if (!report.complete) lines.push(`INCOMPLETE: ${report.incompleteReason ?? 'the run stopped early'}`);
   lines.push(`JSON report: ${paths.jsonPath}`, `Markdown report: ${paths.markdownPath}`);
   lines.push(`Exit code ${report.exitCode}: ${describeExitCode(report.exitCode)}`);

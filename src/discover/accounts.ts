@@ -103,11 +103,11 @@ function selectSubtrees(tree: OuNode[], ouFilter: string[]): OuNode[] {
       remedy: 'Check the --ou values against `aws organizations list-organizational-units-for-parent`.',
     });
   }
-  const wanted = new Set(ouFilter);
-  return tree.filter((node) => wanted.has(node.id) || node.path.some((ancestor) => wanted.has(ancestor.id)));
+  const selectedIds = new Set(ouFilter);
+  return tree.filter((node) => selectedIds.has(node.id) || node.path.some((ancestor) => selectedIds.has(ancestor.id)));
 }
 
-/** The path of the accounts and OUs directly under `node`: the root, then each OU down to `node`. */
+/** Returns the path of the accounts and OUs directly under `node`: the root, then each OU down to `node`. */
 function ouPathOf(node: OuNode): OuRef[] {
   return [...node.path, { id: node.id, name: node.name }];
 }

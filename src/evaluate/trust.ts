@@ -76,7 +76,7 @@ interface StatementClassification {
  */
 export function evaluateTrustPolicy(desired: DesiredTrustPolicy, observed: ObservedDocument, roleName: string): Finding[] {
   // Reports show the documents as written (desired) and as IAM stores them (observed), so a reviewer
-  // can compare them with the IAM console; the comparison itself uses the normalized forms.
+  // can compare them with the IAM console. The comparison itself uses the normalized forms.
   const expected = desired.document;
 
   if (observed.document === undefined || observed.parseError !== undefined) {

@@ -46,7 +46,7 @@ export interface AssessedAccount {
   iam?: IamApi;
 }
 
-/** An account is compliant when every finding is advisory. */
+/** Returns `compliant` when every finding is advisory, `noncompliant` otherwise. */
 export function statusOf(findings: Finding[]): 'compliant' | 'noncompliant' {
   return findings.every((finding) => finding.advisory === true) ? 'compliant' : 'noncompliant';
 }

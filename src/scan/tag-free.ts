@@ -17,9 +17,9 @@ export interface TagFreeEvaluation {
 
 /**
  * Evaluates the role under every combination of the config's tag overrides matching or not. When all
- * combinations give the same findings, those are the findings whatever the account's tags are, and
- * they are returned; otherwise undefined, and the caller reads the tags. Only for audits: a fix also
- * needs the exact desired state (the policies a created role gets), which the tags decide.
+ * combinations give the same findings, the tags cannot change them, so they are returned. Otherwise it
+ * returns undefined and the caller reads the tags. This is only for audits, because a fix also needs
+ * the exact desired state (the policies a created role gets), which the tags decide.
  */
 export function evaluateWithoutTags(
   config: DesiredStateConfig,

@@ -99,7 +99,7 @@ describe('scan of the demo organization', () => {
 
   it('reads tags only where a tag override decides a finding', () => {
     // Ten accounts are assessed. 444444444444 has no role, so its finding is ROLE_MISSING whatever
-    // its tags are; each of the others lacks a policy that a tag override would make required.
+    // its tags are. Each of the others lacks a policy that a tag override would make required.
     expect(emulator.callCount({ service: 'organizations', operation: 'ListTagsForResource' })).toBe(9);
   });
 
